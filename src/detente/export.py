@@ -1,0 +1,104 @@
+"""Writing exports as JSON Lines, CSV or Parquet. The field contract is in docs/export.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+def write_rows(
+    rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: Path | None
+) -> int:
+    """Write rows; returns how many. ``out=None`` writes JSONL/CSV to standard output."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if fmt == "parquet":
+        if out is None:
+            raise ValueError("parquet export needs an output file (-o FILE)")
+        return _write_parquet(rows, fields, out)
+    if out is None:
+        return _write_text(rows, fields, fmt, sys.stdout)
+    tmp = out.with_name(out.name + ".partial")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        n = _write_text(rows, fields, fmt, fh)
+    tmp.replace(out)
+    return n
+
+
+def _write_text(
+    rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str, fh: IO[str]
+) -> int:
+    n = 0
+    if fmt == "jsonl":
+        for row in rows:
+            fh.write(json.dumps({k: row.get(k) for k in fields}, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    writer = csv.DictWriter(fh, fieldnames=list(fields), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(row.get(k)) for k in fields})
+        n += 1
+    return n
+
+
+def _arrow_type(field: str) -> Any:
+    import pyarrow as pa
+
+    if field in ("id", "start", "end") or field.startswith("n_") or field.endswith("_id"):
+        return pa.int64()
+    if field in ("confidence", "score") or field.startswith("goldstein"):
+        return pa.float64()
+    return pa.string()
+
+
+def _write_parquet(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], out: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # A fixed schema per field name: nested values (windows, flags, spans) are stored as
+    # JSON text, so every export file has the same column types whatever the data holds.
+    schema = pa.schema([(k, _arrow_type(k)) for k in fields])
+    string_fields = {k for k in fields if schema.field(k).type == pa.string()}
+
+    def cell(k: str, v: Any) -> Any:
+        if v is None or k not in string_fields:
+            return v
+        if isinstance(v, (list, dict)):
+            return json.dumps(v, ensure_ascii=False, sort_keys=True)
+        return str(v)
+
+    n = 0
+    tmp = out.with_name(out.name + ".partial")
+    with pq.ParquetWriter(str(tmp), schema) as writer:
+        chunk: list[dict[str, Any]] = []
+        for row in rows:
+            chunk.append({k: cell(k, row.get(k)) for k in fields})
+            if len(chunk) >= 5000:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                n += len(chunk)
+                chunk = []
+        if chunk or n == 0:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+            n += len(chunk)
+    tmp.replace(out)
+    return n
+
+
+def rows_as_text(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str) -> str:
+    buffer = io.StringIO()
+    _write_text(rows, fields, fmt, buffer)
+    return buffer.getvalue()

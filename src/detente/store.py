@@ -1,0 +1,506 @@
+"""The store: every SQL statement detente runs lives in this module.
+
+SQLite in WAL mode with foreign keys on; the schema is built and upgraded by numbered
+migrations recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .model import Article, IngestError
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "articles, raw inputs, ingest runs and errors, full-text index",
+        """
+        CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            inputs TEXT NOT NULL,
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            n_duplicates INTEGER NOT NULL DEFAULT 0,
+            n_errors INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
+            text_hash TEXT NOT NULL,
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,
+            url TEXT,
+            outlet TEXT,
+            author TEXT,
+            source_path TEXT NOT NULL,
+            source_format TEXT NOT NULL,
+            published TEXT,
+            published_precision TEXT NOT NULL DEFAULT 'unknown'
+                CHECK (published_precision IN ('day', 'month', 'year', 'unknown')),
+            published_start TEXT,
+            published_end TEXT,
+            published_method TEXT,
+            language TEXT,
+            language_confidence REAL,
+            flags TEXT NOT NULL DEFAULT '{}',
+            encoding TEXT,
+            ingested_at TEXT NOT NULL,
+            run_id INTEGER REFERENCES ingest_runs(id)
+        );
+        CREATE INDEX articles_text_hash ON articles(text_hash);
+        CREATE INDEX articles_published ON articles(published_start, published_end);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        CREATE INDEX articles_language ON articles(language);
+        CREATE TABLE article_raw (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            compression TEXT NOT NULL DEFAULT 'zlib',
+            raw BLOB NOT NULL
+        );
+        CREATE TABLE article_spans (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            kind TEXT NOT NULL
+        );
+        CREATE INDEX article_spans_article ON article_spans(article_id);
+        CREATE TABLE article_removed_lines (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            line TEXT NOT NULL,
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX article_removed_lines_article ON article_removed_lines(article_id);
+        CREATE TABLE article_sources (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source_path TEXT NOT NULL,
+            run_id INTEGER REFERENCES ingest_runs(id),
+            PRIMARY KEY (article_id, source_path)
+        );
+        CREATE TABLE ingest_errors (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES ingest_runs(id),
+            input TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL
+        );
+        CREATE INDEX ingest_errors_run ON ingest_errors(run_id);
+        CREATE TABLE site_lines (
+            site TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            PRIMARY KEY (site, line_key, title_key)
+        ) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+            VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        END;
+        """,
+    ),
+]
+
+ARTICLE_EXPORT_FIELDS = (
+    "id",
+    "title",
+    "text",
+    "published",
+    "published_precision",
+    "published_window",
+    "published_method",
+    "language",
+    "url",
+    "outlet",
+    "author",
+    "source_path",
+    "source_format",
+    "content_hash",
+    "text_hash",
+    "flags",
+    "captions",
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class StoreError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    language: str | None = None
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    flag: str | None = None
+    limit: int | None = 50
+    offset: int = 0
+
+
+class Store:
+    """A detente database. Use as a context manager or call ``close``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database file")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path}: not a detente database: {exc}") from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def migrate(self) -> list[int]:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self.db.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, name, sql in MIGRATIONS:
+            if version in done:
+                continue
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.db.execute(statement)
+                self.db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (version, name, now()),
+                )
+            applied.append(version)
+        return applied
+
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- ingest runs and errors -----------------------------------------------------------
+
+    def start_run(self, inputs: list[str]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO ingest_runs (started_at, inputs) VALUES (?, ?)",
+            (now(), json.dumps(inputs)),
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, n_articles: int, n_duplicates: int, n_errors: int) -> None:
+        self.db.execute(
+            "UPDATE ingest_runs SET finished_at = ?, n_articles = ?, n_duplicates = ?, "
+            "n_errors = ? WHERE id = ?",
+            (now(), n_articles, n_duplicates, n_errors, run_id),
+        )
+
+    def add_errors(self, run_id: int | None, errors: Iterable[IngestError]) -> None:
+        self.db.executemany(
+            "INSERT INTO ingest_errors (run_id, input, reason, detail, at) VALUES (?, ?, ?, ?, ?)",
+            [(run_id, e.input, e.reason, e.detail, now()) for e in errors],
+        )
+
+    def errors(self, run_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        if run_id is None:
+            rows = self.db.execute("SELECT * FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,))
+        else:
+            rows = self.db.execute(
+                "SELECT * FROM ingest_errors WHERE run_id = ? ORDER BY id LIMIT ?",
+                (run_id, limit),
+            )
+        return [dict(r) for r in rows]
+
+    # --- articles -------------------------------------------------------------------------
+
+    def has_content(self, content_hash: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def add_article(self, article: Article, run_id: int | None) -> tuple[int, bool]:
+        """Insert an article; returns (id, created). Known content returns the existing id."""
+        existing = self.has_content(article.content_hash)
+        if existing is not None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO article_sources (article_id, source_path, run_id) "
+                "VALUES (?, ?, ?)",
+                (existing, article.source_path, run_id),
+            )
+            return existing, False
+        p = article.published
+        cur = self.db.execute(
+            """INSERT INTO articles (content_hash, text_hash, title, text, url, outlet, author,
+                source_path, source_format, published, published_precision, published_start,
+                published_end, published_method, language, language_confidence, flags,
+                encoding, ingested_at, run_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.content_hash,
+                article.text_hash,
+                article.title,
+                article.text,
+                article.url,
+                article.outlet,
+                article.author,
+                article.source_path,
+                article.source_format,
+                p.date,
+                p.precision,
+                p.window_start,
+                p.window_end,
+                p.method,
+                article.language,
+                article.language_confidence,
+                json.dumps(article.flags, sort_keys=True),
+                article.encoding,
+                now(),
+                run_id,
+            ),
+        )
+        article_id = int(cur.lastrowid or 0)
+        self.db.execute(
+            "INSERT INTO article_raw (article_id, raw) VALUES (?, ?)",
+            (article_id, zlib.compress(article.raw.encode("utf-8"), 6)),
+        )
+        self.db.executemany(
+            "INSERT INTO article_spans (article_id, start, end, kind) VALUES (?, ?, ?, ?)",
+            [(article_id, s.start, s.end, s.kind) for s in article.spans],
+        )
+        self.db.executemany(
+            "INSERT INTO article_removed_lines (article_id, position, line, reason) "
+            "VALUES (?, ?, ?, ?)",
+            [(article_id, i, r.line, r.reason) for i, r in enumerate(article.removed)],
+        )
+        self.db.execute(
+            "INSERT INTO article_sources (article_id, source_path, run_id) VALUES (?, ?, ?)",
+            (article_id, article.source_path, run_id),
+        )
+        return article_id, True
+
+    def article(self, article_id: int) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        result = _article_dict(row)
+        result["spans"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT start, end, kind FROM article_spans WHERE article_id = ? ORDER BY start",
+                (article_id,),
+            )
+        ]
+        result["captions"] = [
+            [s["start"], s["end"]] for s in result["spans"] if s["kind"] == "caption"
+        ]
+        result["removed_lines"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT line, reason FROM article_removed_lines WHERE article_id = ? "
+                "ORDER BY position",
+                (article_id,),
+            )
+        ]
+        result["sources"] = [
+            r[0]
+            for r in self.db.execute(
+                "SELECT source_path FROM article_sources WHERE article_id = ? ORDER BY rowid",
+                (article_id,),
+            )
+        ]
+        return result
+
+    def raw(self, article_id: int) -> str | None:
+        row = self.db.execute(
+            "SELECT raw FROM article_raw WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return zlib.decompress(row[0]).decode("utf-8") if row else None
+
+    def articles(self, f: ArticleFilter = ArticleFilter()) -> list[dict[str, Any]]:
+        where, params = _article_where(f)
+        sql = (
+            "SELECT id, title, outlet, url, published, published_precision, published_start, "
+            "published_end, language, source_format, source_path, flags, length(text) AS chars "
+            f"FROM articles {where} ORDER BY COALESCE(published_start, '9999'), id"
+        )
+        if f.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [f.limit, f.offset]
+        return [_article_dict(r) for r in self.db.execute(sql, params)]
+
+    def iter_articles_for_export(self, f: ArticleFilter | None = None) -> Iterator[dict[str, Any]]:
+        where, params = _article_where(f or ArticleFilter(limit=None))
+        caption_rows = self.db.execute(
+            "SELECT article_id, start, end FROM article_spans WHERE kind = 'caption' "
+            "ORDER BY article_id, start"
+        )
+        captions: dict[int, list[list[int]]] = {}
+        for r in caption_rows:
+            captions.setdefault(r[0], []).append([r[1], r[2]])
+        for row in self.db.execute(f"SELECT * FROM articles {where} ORDER BY id", params):
+            d = _article_dict(row)
+            d["captions"] = captions.get(d["id"], [])
+            yield {k: d.get(k) for k in ARTICLE_EXPORT_FIELDS}
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.published, a.published_start, a.language, "
+            "snippet(articles_fts, 1, '[', ']', ' ... ', 12) AS snippet, "
+            "bm25(articles_fts, 5.0, 1.0) AS score "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score LIMIT ?"
+        )
+        try:
+            rows = self.db.execute(sql, (query, limit)).fetchall()
+        except sqlite3.OperationalError:
+            # Not valid FTS5 syntax (a stray quote or hyphen): search the words as phrases.
+            safe = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+            if not safe:
+                return []
+            rows = self.db.execute(sql, (safe, limit)).fetchall()
+        return [dict(r) for r in rows]
+
+    def stats(self) -> dict[str, Any]:
+        one = self.db.execute
+        result: dict[str, Any] = {
+            "articles": one("SELECT COUNT(*) FROM articles").fetchone()[0],
+            "ingest_runs": one("SELECT COUNT(*) FROM ingest_runs").fetchone()[0],
+            "ingest_errors": one("SELECT COUNT(*) FROM ingest_errors").fetchone()[0],
+            "schema_version": self.schema_version(),
+        }
+        for column in ("language", "source_format", "published_precision"):
+            result[f"by_{column}"] = {
+                (r[0] or "unknown"): r[1]
+                for r in one(f"SELECT {column}, COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC")
+            }
+        result["by_outlet"] = {
+            (r[0] or "unknown"): r[1]
+            for r in one(
+                "SELECT outlet, COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC LIMIT 15"
+            )
+        }
+        span = one("SELECT MIN(published_start), MAX(published_end) FROM articles").fetchone()
+        result["published_range"] = [span[0], span[1]]
+        result["exact_duplicate_texts"] = one(
+            "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM articles "
+            "GROUP BY text_hash HAVING n > 1)"
+        ).fetchone()[0]
+        result["flags"] = {
+            r[0]: r[1]
+            for r in one(
+                "SELECT j.key, COUNT(*) FROM articles, json_each(articles.flags) AS j "
+                "GROUP BY j.key ORDER BY 2 DESC"
+            )
+        }
+        return result
+
+    # --- corpus evidence for cleaning -----------------------------------------------------
+
+    def site_line_counts(self, sites: Iterable[str]) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = {}
+        for site in set(sites):
+            rows = self.db.execute(
+                "SELECT line_key, COUNT(*) FROM site_lines WHERE site = ? GROUP BY line_key",
+                (site,),
+            )
+            result[site] = {r[0]: r[1] for r in rows}
+        return result
+
+    def add_site_lines(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO site_lines (site, line_key, title_key) VALUES (?, ?, ?)",
+            rows,
+        )
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
+
+
+def _article_where(f: ArticleFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.language:
+        clauses.append("language = ?")
+        params.append(f.language)
+    if f.outlet:
+        clauses.append("outlet LIKE ?")
+        params.append(f"%{f.outlet}%")
+    if f.since:
+        clauses.append("COALESCE(published_end, published_start) >= ?")
+        params.append(f.since)
+    if f.until:
+        clauses.append("published_start <= ?")
+        params.append(f.until)
+    if f.flag:
+        clauses.append("json_extract(flags, '$.' || ?) IS NOT NULL")
+        params.append(f.flag)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _article_dict(row: sqlite3.Row) -> dict[str, Any]:
+    d = dict(row)
+    if "flags" in d:
+        d["flags"] = json.loads(d["flags"] or "{}")
+    if "published_start" in d or "published_end" in d:
+        start, end = d.get("published_start"), d.get("published_end")
+        d["published_window"] = [start, end] if (start or end) else None
+    return d
