@@ -28,6 +28,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks $(wildcard scripts)
+	$(BIN)/ruff format --check src tests benchmarks $(wildcard scripts)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

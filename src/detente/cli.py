@@ -13,10 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .export import FORMATS, write_rows
-from .pipeline import ingest_inputs
+from .export import EXPORT_KINDS, FORMATS, write_rows
+from .pipeline import ingest_inputs, process_articles
 from .settings import Settings
-from .store import ARTICLE_EXPORT_FIELDS, ArticleFilter, Store, StoreError
+from .store import ArticleFilter, Store, StoreError
 
 app = typer.Typer(
     help="detente: who did what to whom, when and where, from messy news.",
@@ -26,8 +26,6 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
-
-EXPORT_KINDS: dict[str, tuple[str, ...]] = {"articles": ARTICLE_EXPORT_FIELDS}
 
 
 class State:
@@ -114,6 +112,10 @@ def ingest(
                     bar.advance(task, n)
 
             report = ingest_inputs(inputs, store, settings, progress)
+            # Later stages (actors, provenance, events, analysis) on every article they
+            # have not yet seen: new ones, and old ones when a stage's version changed.
+            bar.update(task, description="analyse", total=None, completed=0)
+            processed = process_articles(store, settings, None, progress)
     for error in report.errors:
         err_console.print(f"[red]error:[/red] {error.input}: {error.reason}", highlight=False)
     summary = {
@@ -124,6 +126,7 @@ def ingest(
         "already_stored": report.n_known,
         "errors": len(report.errors),
         "skipped_files": len(report.skipped),
+        "processed": processed,
         "db": str(settings.db),
     }
     if as_json:
@@ -240,7 +243,8 @@ def export(
         raise typer.Exit(2)
     with open_store() as store:
         try:
-            n = write_rows(store.iter_articles_for_export(), EXPORT_KINDS[kind], fmt, output)
+            spec = EXPORT_KINDS[kind]
+            n = write_rows(spec.rows(store), spec.fields, fmt, output)
         except ValueError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc

@@ -6,11 +6,28 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from .store import ARTICLE_EXPORT_FIELDS, Store
+
 FORMATS = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One ``detente export KIND``: its documented fields and where its rows come from."""
+
+    fields: tuple[str, ...]
+    rows: Callable[[Store], Iterable[dict[str, Any]]]
+
+
+# The export contract (docs/export.md). Later stages add their kinds here.
+EXPORT_KINDS: dict[str, ExportKind] = {
+    "articles": ExportKind(ARTICLE_EXPORT_FIELDS, lambda store: store.iter_articles_for_export()),
+}
 
 
 def _csv_value(value: Any) -> Any:

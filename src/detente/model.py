@@ -120,3 +120,108 @@ class Article:
     removed: list[RemovedLine] = field(default_factory=list)
     encoding: str = "utf-8"
     id: int | None = None
+
+
+# --- later stages: the contract between actors, events, provenance and analysis -----------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a cleaned article text: character offsets into ``Article.text``."""
+
+    index: int
+    start: int
+    end: int
+    # Sentences inside a span marked as a caption (or other non-article span) are skipped
+    # by event coding but kept for display.
+    is_caption: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of an actor in an article, resolved or not.
+
+    ``actor_code`` is CAMEO-style: a country/entity code (``ARM``, ``RUS``, ``NKR``, ``NATO``)
+    optionally followed by role codes (``ARMGOV``, ``RUSMIL``). Unresolved mentions keep
+    ``actor_id``/``actor_code`` ``None`` and are stored all the same, for inspection.
+    """
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    kind: str  # country, government, organisation, person, role, institution, place, group
+    actor_id: str | None = None
+    actor_code: str | None = None
+    actor_name: str | None = None
+    # ISO alpha-3 (or entity) code of the country the actor belongs to, for cross-checks.
+    country: str | None = None
+    # How it was resolved: exact, alias, fuzzy, metonym, role, coref, ner-unresolved, ...
+    method: str = "exact"
+    confidence: float = 1.0
+    # For people: the role held at the article's date and the person's own actor id.
+    role: str | None = None
+    person_id: str | None = None
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """When an event happened, as far as the text says: never more precise than it is."""
+
+    date: str | None = None  # ISO date at ``precision`` (2023-09-19, 2023-09, 2023)
+    precision: Precision = "unknown"
+    window_start: str | None = None
+    window_end: str | None = None
+    # sentence (a date in the sentence), relative (resolved against the publication date),
+    # publication (no date in the text: the article's publication window), none.
+    method: str = "none"
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    country: str | None = None  # ISO alpha-3
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str = "country"  # point, city, admin1, country, region
+    geonameid: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One coded event in one article: source -> action -> target, with its evidence.
+
+    Offsets are character offsets into the cleaned ``Article.text``.
+    """
+
+    sentence: int
+    sentence_start: int
+    sentence_end: int
+    source_code: str
+    source_name: str | None
+    source_start: int
+    source_end: int
+    code: str  # CAMEO code, 2-4 digits
+    trigger_start: int
+    trigger_end: int
+    trigger: str
+    target_code: str | None = None
+    target_name: str | None = None
+    target_start: int | None = None
+    target_end: int | None = None
+    root: str = ""
+    quad_class: int = 0
+    goldstein: float = 0.0
+    plover: str | None = None
+    # asserted, negated, future, planned, conditional, hypothetical, opinion, question
+    modality: str = "asserted"
+    date: EventDate = field(default_factory=EventDate)
+    location: Location | None = None
+    # Who reports it, when the event sits in reported speech: "Zakharova said ...".
+    reported_by_code: str | None = None
+    reported_by_name: str | None = None
+    confidence: float = 1.0
+    pattern: str | None = None
+    coder_version: str = ""
+    article_id: int | None = None

