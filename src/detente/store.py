@@ -16,7 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .model import Article, IngestError
+from .model import (
+    Article,
+    Event,
+    EventDate,
+    IngestError,
+    Location,
+    Mention,
+    PublicationDate,
+    Sentence,
+    Span,
+)
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -131,9 +141,153 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
-    # Later stages append their migrations here: 3 actors, 4 provenance, 5 events,
-    # 6 analysis. Migrations are applied by number, whatever the order they landed in.
+    (
+        3,
+        "sentences, actor mentions and coded events: the tables shared by later stages",
+        """
+        CREATE TABLE sentences (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            is_caption INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (article_id, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            actor_id TEXT,
+            actor_code TEXT,
+            actor_name TEXT,
+            country TEXT,
+            method TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            role TEXT,
+            person_id TEXT
+        );
+        CREATE INDEX mentions_article ON mentions(article_id, start);
+        CREATE INDEX mentions_actor ON mentions(actor_code);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            group_id INTEGER,
+            sentence INTEGER NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            source_code TEXT NOT NULL,
+            source_name TEXT,
+            source_start INTEGER NOT NULL,
+            source_end INTEGER NOT NULL,
+            target_code TEXT,
+            target_name TEXT,
+            target_start INTEGER,
+            target_end INTEGER,
+            code TEXT NOT NULL,
+            root TEXT NOT NULL,
+            quad_class INTEGER NOT NULL,
+            goldstein REAL NOT NULL,
+            plover TEXT,
+            trigger TEXT NOT NULL,
+            trigger_start INTEGER NOT NULL,
+            trigger_end INTEGER NOT NULL,
+            modality TEXT NOT NULL,
+            date TEXT,
+            date_precision TEXT NOT NULL DEFAULT 'unknown',
+            date_start TEXT,
+            date_end TEXT,
+            date_method TEXT NOT NULL DEFAULT 'none',
+            location_name TEXT,
+            location_country TEXT,
+            location_admin1 TEXT,
+            location_lat REAL,
+            location_lon REAL,
+            location_precision TEXT,
+            location_geonameid INTEGER,
+            reported_by_code TEXT,
+            reported_by_name TEXT,
+            confidence REAL NOT NULL,
+            pattern TEXT,
+            coder_version TEXT NOT NULL
+        );
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX events_dyad ON events(source_code, target_code, date_start);
+        CREATE INDEX events_target ON events(target_code, date_start);
+        CREATE INDEX events_group ON events(group_id);
+        """,
+    ),
+    # Later stages append their migrations here: 4 actors, 5 provenance, 6 events,
+    # 7 analysis. Migrations are applied by number, whatever the order they landed in.
 ]
+
+_EVENT_COLUMNS = (
+    "sentence", "sentence_start", "sentence_end", "source_code", "source_name",
+    "source_start", "source_end", "target_code", "target_name", "target_start", "target_end",
+    "code", "root", "quad_class", "goldstein", "plover", "trigger", "trigger_start",
+    "trigger_end", "modality", "date", "date_precision", "date_start", "date_end",
+    "date_method", "location_name", "location_country", "location_admin1", "location_lat",
+    "location_lon", "location_precision", "location_geonameid", "reported_by_code",
+    "reported_by_name", "confidence", "pattern", "coder_version",
+)  # fmt: skip
+_MENTION_COLUMNS = (
+    "start", "end", "sentence", "text", "kind", "actor_id", "actor_code", "actor_name",
+    "country", "method", "confidence", "role", "person_id",
+)  # fmt: skip
+
+
+def event_row(event: Event) -> dict[str, Any]:
+    """An ``Event`` as a flat row of the ``events`` table (date and location flattened)."""
+    row = {k: getattr(event, k) for k in _EVENT_COLUMNS if hasattr(event, k)}
+    d = event.date
+    row.update(
+        date=d.date,
+        date_precision=d.precision,
+        date_start=d.window_start,
+        date_end=d.window_end,
+        date_method=d.method,
+    )
+    loc = event.location
+    row.update(
+        location_name=loc.name if loc else None,
+        location_country=loc.country if loc else None,
+        location_admin1=loc.admin1 if loc else None,
+        location_lat=loc.lat if loc else None,
+        location_lon=loc.lon if loc else None,
+        location_precision=loc.precision if loc else None,
+        location_geonameid=loc.geonameid if loc else None,
+    )
+    return row
+
+
+def event_from_row(row: sqlite3.Row | dict[str, Any]) -> Event:
+    r = dict(row)
+    location = None
+    if r.get("location_name"):
+        location = Location(
+            name=r["location_name"],
+            country=r["location_country"],
+            admin1=r["location_admin1"],
+            lat=r["location_lat"],
+            lon=r["location_lon"],
+            precision=r["location_precision"] or "country",
+            geonameid=r["location_geonameid"],
+        )
+    date = EventDate(
+        date=r["date"],
+        precision=r["date_precision"],
+        window_start=r["date_start"],
+        window_end=r["date_end"],
+        method=r["date_method"],
+    )
+    plain = {
+        k: r[k] for k in _EVENT_COLUMNS if k in Event.__dataclass_fields__ and k not in ("date",)
+    }
+    return Event(**plain, date=date, location=location, article_id=r["article_id"])
+
 
 ARTICLE_EXPORT_FIELDS = (
     "id",
@@ -503,6 +657,134 @@ class Store:
             "done_at = excluded.done_at",
             [(i, stage, version, stamp) for i in article_ids],
         )
+
+    def load_articles(self, article_ids: Iterable[int]) -> list[Article]:
+        """Stored articles as ``Article`` dataclasses (with their spans), in id order."""
+        wanted = sorted(set(article_ids))
+        result: list[Article] = []
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            spans: dict[int, list[Span]] = {}
+            for r in self.db.execute(
+                f"SELECT article_id, start, end, kind FROM article_spans "
+                f"WHERE article_id IN ({marks}) ORDER BY article_id, start",
+                chunk,
+            ):
+                spans.setdefault(r[0], []).append(Span(r[1], r[2], r[3]))
+            for r in self.db.execute(
+                f"SELECT * FROM articles WHERE id IN ({marks}) ORDER BY id", chunk
+            ):
+                result.append(
+                    Article(
+                        id=r["id"],
+                        title=r["title"],
+                        text=r["text"],
+                        source_path=r["source_path"],
+                        source_format=r["source_format"],
+                        raw="",  # raw inputs stay in article_raw; ``raw()`` reads one
+                        content_hash=r["content_hash"],
+                        text_hash=r["text_hash"],
+                        url=r["url"],
+                        outlet=r["outlet"],
+                        author=r["author"],
+                        language=r["language"],
+                        language_confidence=r["language_confidence"],
+                        published=PublicationDate(
+                            r["published"],
+                            r["published_precision"],
+                            r["published_start"],
+                            r["published_end"],
+                            r["published_method"] or "none",
+                        ),
+                        flags=json.loads(r["flags"] or "{}"),
+                        spans=spans.get(r["id"], []),
+                        encoding=r["encoding"] or "utf-8",
+                    )
+                )
+        return result
+
+    def origin_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """Each article's independent origin: itself, or the article it is a copy of.
+
+        Until copy detection is present this knows exact duplicates only (same normalised
+        text): the lowest id of a group of identical texts is the origin.
+        """
+        wanted = sorted(set(article_ids))
+        result: dict[int, int] = {}
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT a.id, (SELECT MIN(b.id) FROM articles b WHERE b.text_hash = a.text_hash) "
+                f"FROM articles a WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                result[r[0]] = r[1]
+        return result
+
+    # --- sentences, mentions, events (shared by the later stages) -------------------------
+
+    def replace_sentences(self, article_id: int, sentences: Iterable[Sentence]) -> None:
+        self.db.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO sentences (article_id, idx, start, end, is_caption) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(article_id, s.index, s.start, s.end, int(s.is_caption)) for s in sentences],
+        )
+
+    def sentences(self, article_id: int) -> list[Sentence]:
+        return [
+            Sentence(r[0], r[1], r[2], bool(r[3]))
+            for r in self.db.execute(
+                "SELECT idx, start, end, is_caption FROM sentences WHERE article_id = ? "
+                "ORDER BY idx",
+                (article_id,),
+            )
+        ]
+
+    def replace_mentions(self, article_id: int, mentions: Iterable[Mention]) -> None:
+        self.db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        cols = ", ".join(_MENTION_COLUMNS)
+        marks = ", ".join("?" * (len(_MENTION_COLUMNS) + 1))
+        self.db.executemany(
+            f"INSERT INTO mentions (article_id, {cols}) VALUES ({marks})",
+            [(article_id, *(getattr(m, c) for c in _MENTION_COLUMNS)) for m in mentions],
+        )
+
+    def mentions(self, article_id: int) -> list[Mention]:
+        cols = ", ".join(_MENTION_COLUMNS)
+        return [
+            Mention(**dict(r))
+            for r in self.db.execute(
+                f"SELECT {cols} FROM mentions WHERE article_id = ? ORDER BY start, end",
+                (article_id,),
+            )
+        ]
+
+    def replace_events(self, article_id: int, events: Iterable[Event]) -> list[int]:
+        """Store an article's events (replacing earlier ones); returns their ids."""
+        self.db.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
+        cols = ", ".join(_EVENT_COLUMNS)
+        marks = ", ".join("?" * (len(_EVENT_COLUMNS) + 1))
+        ids = []
+        for event in events:
+            row = event_row(event)
+            cur = self.db.execute(
+                f"INSERT INTO events (article_id, {cols}) VALUES ({marks})",
+                (article_id, *(row[c] for c in _EVENT_COLUMNS)),
+            )
+            ids.append(int(cur.lastrowid or 0))
+        return ids
+
+    def events(self, article_id: int) -> list[Event]:
+        return [
+            event_from_row(r)
+            for r in self.db.execute(
+                "SELECT * FROM events WHERE article_id = ? ORDER BY sentence, trigger_start",
+                (article_id,),
+            )
+        ]
 
     # Later stages add their sections below: "# --- actors ---", "# --- provenance ---",
     # "# --- events ---", "# --- analysis ---".
