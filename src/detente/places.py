@@ -18,17 +18,19 @@ from .model import Location
 
 # Precision order: the most specific place named wins.
 _RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
+# A locative preposition and the (up to four) words after it: where a place name may stand.
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|into|around|from|on the outskirts of|"
-    r"(?:across|along|on|near|at) the border with|along)\s+(?:the\s+)?$",
+    r"(?:across|along|on|near|at) the border with|along)\s+(?:the\s+)?"
+    r"(?P<words>[A-Z][\w'-]*(?:\s+[\w'-]+){0,3})",
     re.I,
 )
+_MAX_WORDS = 4
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     names: dict[str, Location]  # lower-cased name -> place
-    pattern: re.Pattern[str]
 
 
 @cache
@@ -80,23 +82,29 @@ def gazetteer() -> Gazetteer:
         )
         for name in [extra["name"], *extra.get("aliases", [])]:
             names[name.lower()] = place
-    # One alternation, longest names first, on word boundaries and case-sensitive initial
-    # capital (place names are proper nouns: "in march" is not Marche).
-    alternatives = sorted(names, key=len, reverse=True)
-    body = "|".join(re.escape(n) for n in alternatives)
-    return Gazetteer(names, re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.I))
+    return Gazetteer(names)
 
 
 def find_location(text: str) -> Location | None:
-    """The most specific place ``text`` names after a locative preposition, if any."""
-    gaz = gazetteer()
+    """The most specific place ``text`` names after a locative preposition, if any.
+
+    Place names are proper nouns: the name must start with a capital ("in march" is not
+    the town of March). The longest name after the preposition wins ("Lachin corridor"
+    over "Lachin").
+    """
+    names = gazetteer().names
     best: Location | None = None
-    for m in gaz.pattern.finditer(text):
-        if not m.group(0)[:1].isupper():
+    for m in _LOCATIVE.finditer(text):
+        words = m.group("words").split()
+        if not words[0][:1].isupper():
             continue
-        if not _LOCATIVE.search(text[max(0, m.start() - 40) : m.start()]):
-            continue
-        place = gaz.names[m.group(0).lower()]
-        if best is None or _RANK.get(place.precision, 9) < _RANK.get(best.precision, 9):
-            best = place
+        for n in range(min(_MAX_WORDS, len(words)), 0, -1):
+            candidate = " ".join(words[:n]).rstrip(".,;:'\"")
+            place = names.get(candidate.lower())
+            if place is None and candidate.lower().endswith("'s"):
+                place = names.get(candidate.lower()[:-2])
+            if place is not None:
+                if best is None or _RANK.get(place.precision, 9) < _RANK.get(best.precision, 9):
+                    best = place
+                break
     return best
