@@ -30,7 +30,7 @@ browser:
 ifneq ($(DETENTE_SKIP_BROWSER),1)
 	test -x /usr/bin/chromium || ( \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium )
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium )
 endif
 
 test: $(STAMP) browser
