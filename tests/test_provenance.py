@@ -356,3 +356,17 @@ def test_pairwise_orientation_is_consistent() -> None:
         assert (provenance.origin_rank(a) < provenance.origin_rank(b)) != (
             provenance.origin_rank(b) < provenance.origin_rank(a)
         )
+
+
+def test_benchmark_meets_the_acceptance_targets_on_the_sample_corpus() -> None:
+    from detente.provenance_bench import run
+
+    result = run()
+    per_type = result["per_link_type"]
+    for link_type in ("exact", "near", "partial"):
+        assert per_type[link_type]["precision"] >= 0.99, per_type[link_type]
+        assert per_type[link_type]["recall"] >= 0.97, per_type[link_type]
+    assert per_type["spun"]["f1"] >= 0.9, per_type["spun"]
+    assert result["hard_negative_pairs"] > 0
+    assert result["hard_negative_pairs_linked"] == 0
+    assert result["false_links_between_different_stories"] == 0

@@ -52,9 +52,13 @@ LSH_THRESHOLD = 0.2
 NEAR_JACCARD = 0.75
 PARTIAL_CONTAINMENT = 0.7
 SPUN_SKELETON_CONTAINMENT = 0.5
-SPUN_MAX_WORD_CONTAINMENT = 0.7
-REWRITE_ANCHOR_ORDERED = 0.6
-REWRITE_MIN_ANCHORS = 8
+SPUN_MAX_WORD_CONTAINMENT = 0.9
+SAME_LENGTH_RATIO = 0.85
+REWRITE_ANCHOR_ORDERED = 0.65
+# Share of the shorter text's name/number bigrams ("Nikol Pashinyan", "1,960 peacekeepers"
+# reduced to anchors) found in the other: same-topic stories share names, not their sequence.
+REWRITE_ANCHOR_BIGRAMS = 0.65
+REWRITE_MIN_ANCHORS = 10
 # A quality signal at or above this is reported as a flag.
 SIGNAL_THRESHOLD = 0.5
 
@@ -105,7 +109,9 @@ class Token:
 
 def normalise_token(word: str) -> str:
     """Lower case, NFKC, one apostrophe, digit separators dropped ("1,960" -> "1960")."""
-    word = unicodedata.normalize("NFKC", word).lower().replace("’", "'")
+    if not word.isascii():
+        word = unicodedata.normalize("NFKC", word).replace("’", "'")
+    word = word.lower()
     if word[:1].isdigit():
         word = word.replace(",", "")
     return word
@@ -113,13 +119,21 @@ def normalise_token(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     result: list[Token] = []
+    previous_end = 0
+    initial = True
     for m in _TOKEN.finditer(text):
         word = m.group()
-        before = text[: m.start()].rstrip(" \t\u00a0([‘'")
-        initial = not before or before[-1] in _SENTENCE_END
+        # Sentence-initial: nothing but spaces and opening brackets/quotes since the last
+        # sentence end (or the start of the text).
+        gap = text[previous_end : m.start()].rstrip(" \t\u00a0([‘'")
+        if gap:
+            initial = gap[-1] in _SENTENCE_END
+        elif result:
+            initial = False
         result.append(
             Token(word, normalise_token(word), m.start(), m.end(), word[:1].isupper(), initial)
         )
+        previous_end = m.end()
     return result
 
 
@@ -142,6 +156,32 @@ def shingle_hashes(words: Sequence[str], k: int) -> np.ndarray:
         # Polynomial rolling combination, kept in 32 bits: stable across runs and platforms.
         acc = (acc * np.uint64(1000003) + h[j : j + n]) & _MAX_HASH
     return np.unique(acc.astype(np.uint32))
+
+
+def paragraph_shingles(text: str, toks: Sequence[Token], k: int) -> np.ndarray:
+    """Word k-shingles that never cross a paragraph break.
+
+    A copy that moves, drops or adds whole paragraphs (or chrome lines) keeps every shingle of
+    the paragraphs it kept, so containment measures what was copied, not how it was arranged.
+    """
+    breaks = [m.start() for m in re.finditer(r"\n", text)]
+    parts: list[np.ndarray] = []
+    current: list[str] = []
+    b = 0
+    for t in toks:
+        crossed = False
+        while b < len(breaks) and breaks[b] < t.start:
+            b += 1
+            crossed = True
+        if crossed and current:
+            parts.append(shingle_hashes(current, k))
+            current = []
+        current.append(t.norm)
+    if current:
+        parts.append(shingle_hashes(current, k))
+    if not parts:
+        return np.zeros(0, dtype=np.uint32)
+    return np.unique(np.concatenate(parts))
 
 
 def minhash_signature(hashes: np.ndarray) -> np.ndarray:
@@ -191,6 +231,7 @@ class Fingerprint:
     words: np.ndarray  # sorted unique word-shingle hashes (uint32)
     skeleton: np.ndarray  # sorted unique skeleton-shingle hashes (uint32)
     anchors: list[str]
+    anchor_shingles: np.ndarray  # sorted unique anchor-bigram hashes (uint32)
     sig_words: np.ndarray
     sig_skeleton: np.ndarray
     sig_anchors: np.ndarray
@@ -202,7 +243,7 @@ def fingerprint(article: Article) -> Fingerprint:
         raise ValueError("article has no id")
     toks = tokens(article.text)
     words = [t.norm for t in toks]
-    word_sh = shingle_hashes(words, WORD_SHINGLE)
+    word_sh = paragraph_shingles(article.text, toks, WORD_SHINGLE)
     skel_sh = shingle_hashes(skeleton(toks), SKELETON_SHINGLE)
     anchor_seq = anchors(toks)
     anchor_sh = shingle_hashes(anchor_seq, ANCHOR_SHINGLE)
@@ -213,6 +254,7 @@ def fingerprint(article: Article) -> Fingerprint:
         words=word_sh,
         skeleton=skel_sh,
         anchors=anchor_seq,
+        anchor_shingles=anchor_sh,
         sig_words=minhash_signature(word_sh),
         sig_skeleton=minhash_signature(skel_sh),
         sig_anchors=minhash_signature(anchor_sh),
@@ -317,18 +359,15 @@ def compare(
         "word_jaccard": round(jaccard, 3),
         "word_containment": round(containment, 3),
     }
+    length_ratio = min(new.n_words, other.n_words) / max(new.n_words, other.n_words, 1)
+    evidence["length_ratio"] = round(length_ratio, 3)
     if jaccard >= NEAR_JACCARD:
         return CopyLink(new.article_id, other.article_id, "near", round(jaccard, 3), evidence)
-    if containment >= PARTIAL_CONTAINMENT:
-        shorter = "copy" if new.words.size <= other.words.size else "origin"
-        evidence["shorter"] = shorter
-        evidence["length_ratio"] = round(
-            min(new.n_words, other.n_words) / max(new.n_words, other.n_words, 1), 3
-        )
-        return CopyLink(
-            new.article_id, other.article_id, "partial", round(containment, 3), evidence
-        )
-    skel_jaccard, skel_containment = _overlap(new.skeleton, other.skeleton)
+    # A copy holding only part of the other (truncated, or padded with much else) is partial;
+    # one of the same length whose words differ is checked for spinning first.
+    if containment >= PARTIAL_CONTAINMENT and length_ratio < SAME_LENGTH_RATIO:
+        return _partial(new, other, containment, evidence)
+    _, skel_containment = _overlap(new.skeleton, other.skeleton)
     evidence["skeleton_containment"] = round(skel_containment, 3)
     if skel_containment >= SPUN_SKELETON_CONTAINMENT and containment < SPUN_MAX_WORD_CONTAINMENT:
         pairs = substitutions(new_text, other_text) if new_text and other_text else []
@@ -338,6 +377,12 @@ def compare(
             return CopyLink(
                 new.article_id, other.article_id, "spun", round(skel_containment, 3), evidence
             )
+    if containment >= PARTIAL_CONTAINMENT:
+        return _partial(new, other, containment, evidence)
+    _, bigrams = _overlap(new.anchor_shingles, other.anchor_shingles)
+    evidence["anchor_bigrams"] = round(bigrams, 3)
+    if bigrams < REWRITE_ANCHOR_BIGRAMS:
+        return None
     ordered, matched = ordered_overlap(new.anchors, other.anchors)
     evidence["anchors_in_order"] = round(ordered, 3)
     evidence["anchors_matched"] = matched
@@ -349,6 +394,13 @@ def compare(
         evidence["shared_numbers"] = shared_numbers[:20]
         return CopyLink(new.article_id, other.article_id, "rewrite", round(ordered, 3), evidence)
     return None
+
+
+def _partial(
+    new: Fingerprint, other: Fingerprint, containment: float, evidence: dict[str, Any]
+) -> CopyLink:
+    evidence["shorter"] = "copy" if new.words.size <= other.words.size else "origin"
+    return CopyLink(new.article_id, other.article_id, "partial", round(containment, 3), evidence)
 
 
 def substitutions(copy_text: str, origin_text: str, max_len: int = 4) -> list[tuple[str, str]]:
@@ -680,13 +732,15 @@ def fingerprint_from_row(row: dict[str, Any]) -> Fingerprint:
         )
 
     anchors_text = row.get("anchors") or ""
+    anchor_seq = anchors_text.split("\n") if anchors_text else []
     return Fingerprint(
         article_id=int(row["article_id"]),
         text_hash=str(row["text_hash"]),
         n_words=int(row["n_words"]),
         words=u4("word_shingles"),
         skeleton=u4("skeleton_shingles"),
-        anchors=anchors_text.split("\n") if anchors_text else [],
+        anchors=anchor_seq,
+        anchor_shingles=shingle_hashes(anchor_seq, ANCHOR_SHINGLE),
         sig_words=np.frombuffer(row["sig_words"], dtype="<u8").astype(np.uint64),
         sig_skeleton=np.frombuffer(row["sig_skeleton"], dtype="<u8").astype(np.uint64),
         sig_anchors=np.frombuffer(row["sig_anchors"], dtype="<u8").astype(np.uint64),
