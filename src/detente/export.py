@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from .store import ARTICLE_EXPORT_FIELDS, Store
+from .store import ARTICLE_EXPORT_FIELDS, COPY_EXPORT_FIELDS, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -27,6 +27,7 @@ class ExportKind:
 # The export contract (docs/export.md). Later stages add their kinds here.
 EXPORT_KINDS: dict[str, ExportKind] = {
     "articles": ExportKind(ARTICLE_EXPORT_FIELDS, lambda store: store.iter_articles_for_export()),
+    "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
 }
 
 
