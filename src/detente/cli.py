@@ -315,6 +315,63 @@ def export(
         err_console.print(f"{n} {kind} -> {output}")
 
 
+@app.command("actors")
+def actors_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Part of a name, alias, id or an exact code.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List or search the actor knowledge base, with how often the corpus mentions each."""
+    with open_store() as store:
+        if store.actor_kb_size() == 0:
+            from .actor_kb import load_knowledge_base
+            from .actors import kb_rows
+
+            with store.transaction():
+                store.replace_actor_kb(*kb_rows(load_knowledge_base()))
+        rows = store.find_actors(query, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    _table(rows, ["id", "code", "name", "kind", "country", "n_mentions"])
+
+
+@app.command("actor")
+def actor_command(
+    key: Annotated[str, typer.Argument(help="An actor code (RUSGOV), id or name.")],
+    limit: Annotated[int, typer.Option(help="At most this many articles and partners.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What the corpus says about one actor: mentions, articles, co-mentioned actors."""
+    with open_store() as store:
+        report = store.actor_report(key, limit)
+    if report is None:
+        err_console.print(f"[red]error:[/red] no actor or mentions for {key!r}")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(report)
+        return
+    console.rule(f"[bold]{report['name']}[/bold] ({report['code'] or report['id']})")
+    console.print(
+        f"{report['n_mentions']} mentions in {report['n_articles']} articles; kind "
+        f"{report['kind']}",
+        highlight=False,
+    )
+    for role in report["roles"]:
+        console.print(
+            f"  {role['office']} {role['country']} ({role['code']}) {role['start']} .. "
+            f"{role['end'] or 'now'}{' (dates approximate)' if role['approximate'] else ''}",
+            highlight=False,
+        )
+    if report["surface_forms"]:
+        forms = ", ".join(f"{k} {v}" for k, v in report["surface_forms"].items())
+        console.print(f"written as: {forms}", highlight=False, markup=False)
+    _table(report["articles"], ["id", "published", "n_mentions", "title"], "articles")
+    _table(report["co_mentioned"], ["code", "name", "n_articles"], "mentioned with")
+
+
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """What the database holds."""

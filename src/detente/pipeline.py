@@ -172,9 +172,69 @@ class StageSpec:
 STAGE_ORDER = ("actors", "provenance", "events", "analysis")
 
 
+def run_actors(
+    store: Store, settings: Settings, article_ids: list[int], progress: Progress | None = None
+) -> None:
+    """Sentences and actor mentions for each article; the knowledge base loaded once.
+
+    Only ``tok2vec`` and ``ner`` run: the stage needs no parse. One broken article is
+    recorded as an error and skipped; the batch goes on.
+    """
+    from . import actors
+    from .actor_kb import load_knowledge_base
+    from .nlp import load_pipeline
+    from .sentences import split_sentences
+
+    kb = load_knowledge_base(settings.actor_dictionaries)
+    if store.actor_kb_size() == 0 or settings.actor_dictionaries:
+        with store.transaction():
+            store.replace_actor_kb(*actors.kb_rows(kb))
+    nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
+    matcher = actors.matcher_for(kb, nlp)
+    for chunk_start in range(0, len(article_ids), settings.batch_size):
+        batch = store.load_articles(article_ids[chunk_start : chunk_start + settings.batch_size])
+        wanted = [a for a in batch if a.text.strip() and actors.is_english(a)]
+        docs = dict(
+            zip(
+                (id(a) for a in wanted),
+                nlp.pipe((a.text for a in wanted), batch_size=32),
+                strict=True,
+            )
+        )
+        done: list[int] = []
+        errors: list[IngestError] = []
+        with store.transaction():
+            for article in batch:
+                assert article.id is not None
+                try:
+                    sentences = split_sentences(article.text, article.spans)
+                    found = actors.find_mentions(article, sentences, matcher, docs.get(id(article)))
+                except Exception as exc:  # one bad article must not stop the batch
+                    errors.append(
+                        IngestError(
+                            f"article {article.id} ({article.source_path})",
+                            f"actors stage failed: {exc.__class__.__name__}: {exc}",
+                        )
+                    )
+                    continue
+                store.replace_sentences(article.id, sentences)
+                store.replace_mentions(article.id, found)
+                done.append(article.id)
+            store.mark_stage_done("actors", actors.VERSION, done)
+            if errors:
+                store.add_errors(None, errors)
+        if progress:
+            progress("advance", len(batch))
+
+
 def stages() -> list[StageSpec]:
     """The analysis stages after ingestion, in order: actors, provenance, events, analysis."""
-    found: list[StageSpec] = [StageSpec("provenance", provenance.VERSION, run_provenance)]
+    from . import actors
+
+    found: list[StageSpec] = [
+        StageSpec("actors", actors.VERSION, run_actors),
+        StageSpec("provenance", provenance.VERSION, run_provenance),
+    ]
     return sorted(found, key=lambda s: STAGE_ORDER.index(s.name))
 
 

@@ -220,6 +220,40 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX events_group ON events(group_id);
         """,
     ),
+    (
+        4,
+        "actor knowledge base (actors, aliases, dated offices); mention affiliations",
+        """
+        ALTER TABLE mentions ADD COLUMN affiliation TEXT;
+        CREATE INDEX mentions_person ON mentions(person_id);
+        CREATE TABLE actors (
+            id TEXT PRIMARY KEY,
+            code TEXT,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            country TEXT,
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX actors_code ON actors(code);
+        CREATE TABLE actor_aliases (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            category TEXT NOT NULL,
+            PRIMARY KEY (actor_id, alias, category)
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_aliases_alias ON actor_aliases(alias COLLATE NOCASE);
+        CREATE TABLE actor_roles (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            country TEXT NOT NULL,
+            office TEXT NOT NULL,
+            code TEXT,
+            start TEXT NOT NULL,
+            end TEXT,
+            approximate INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX actor_roles_actor ON actor_roles(actor_id);
+        """,
+    ),
     # Later stages append their migrations here: 4 actors, 5 provenance, 6 events,
     # 7 analysis. Migrations are applied by number, whatever the order they landed in.
     (
@@ -275,7 +309,7 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 _MENTION_COLUMNS = (
     "start", "end", "sentence", "text", "kind", "actor_id", "actor_code", "actor_name",
-    "country", "method", "confidence", "role", "person_id",
+    "country", "method", "confidence", "role", "person_id", "affiliation",
 )  # fmt: skip
 
 
@@ -1207,6 +1241,164 @@ class Store:
             d = dict(r)
             d["evidence"] = json.loads(d["evidence"] or "{}")
             yield {k: d.get(k) for k in COPY_EXPORT_FIELDS}
+
+    # --- actors ---------------------------------------------------------------------------
+
+    def replace_actor_kb(
+        self,
+        actors: Iterable[tuple[str, str | None, str, str, str | None, str]],
+        aliases: Iterable[tuple[str, str, str]],
+        roles: Iterable[tuple[str, str, str, str | None, str, str | None, int]],
+    ) -> None:
+        """Replace the stored knowledge base: (id, code, name, kind, country, source) rows,
+        (actor_id, alias, category) rows and (actor_id, country, office, code, start, end,
+        approximate) rows."""
+        self.db.execute("DELETE FROM actor_roles")
+        self.db.execute("DELETE FROM actor_aliases")
+        self.db.execute("DELETE FROM actors")
+        self.db.executemany(
+            "INSERT INTO actors (id, code, name, kind, country, source) VALUES (?, ?, ?, ?, ?, ?)",
+            actors,
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, category) VALUES (?, ?, ?)",
+            aliases,
+        )
+        self.db.executemany(
+            "INSERT INTO actor_roles (actor_id, country, office, code, start, end, approximate) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            roles,
+        )
+
+    def actor_kb_size(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM actors").fetchone()[0])
+
+    def find_actors(self, query: str | None, limit: int = 100) -> list[dict[str, Any]]:
+        """Actors whose id, code, name or an alias contains ``query``, with corpus counts."""
+        params: list[Any] = []
+        where = ""
+        if query:
+            like = f"%{query}%"
+            where = (
+                "WHERE a.id LIKE ? OR a.code = ? COLLATE NOCASE OR a.name LIKE ? OR a.id IN "
+                "(SELECT actor_id FROM actor_aliases WHERE alias LIKE ?)"
+            )
+            params = [like, query, like, like]
+        rows = self.db.execute(
+            "SELECT a.id, a.code, a.name, a.kind, a.country, a.source, "
+            "(SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id OR m.person_id = a.id) "
+            f"AS n_mentions FROM actors a {where} ORDER BY n_mentions DESC, a.id LIMIT ?",
+            [*params, limit],
+        )
+        return [dict(r) for r in rows]
+
+    def actor_roles(self, actor_id: str) -> list[dict[str, Any]]:
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT country, office, code, start, end, approximate FROM actor_roles "
+                "WHERE actor_id = ? ORDER BY start",
+                (actor_id,),
+            )
+        ]
+
+    def actor_aliases(self, actor_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
+                (actor_id,),
+            )
+        ]
+
+    def actor_report(self, key: str, limit: int = 20) -> dict[str, Any] | None:
+        """What the corpus says about an actor (an actor id, a code or a name)."""
+        actor = self.db.execute(
+            "SELECT * FROM actors WHERE id = ? OR name = ? COLLATE NOCASE "
+            "OR id IN (SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE) "
+            "ORDER BY kind = 'person' DESC LIMIT 1",
+            (key, key, key),
+        ).fetchone()
+        code = key.upper() if actor is None else None
+        if actor is None:
+            n = self.db.execute(
+                "SELECT COUNT(*) FROM mentions WHERE actor_code = ?", (code,)
+            ).fetchone()[0]
+            if not n:
+                return None
+            match, params = "m.actor_code = ?", [code]
+            info: dict[str, Any] = {"id": code, "code": code, "name": code, "kind": "code"}
+        else:
+            info = dict(actor)
+            match, params = "(m.actor_id = ? OR m.person_id = ?)", [actor["id"], actor["id"]]
+        info["roles"] = self.actor_roles(info["id"])
+        info["aliases"] = self.actor_aliases(info["id"])
+        q = self.db.execute
+        info["n_mentions"] = q(f"SELECT COUNT(*) FROM mentions m WHERE {match}", params).fetchone()[
+            0
+        ]
+        info["n_articles"] = q(
+            f"SELECT COUNT(DISTINCT article_id) FROM mentions m WHERE {match}", params
+        ).fetchone()[0]
+        for key, column in (("by_code", "actor_code"), ("surface_forms", "text")):
+            info[key] = {
+                (r[0] or "unresolved"): r[1]
+                for r in q(
+                    f"SELECT {column}, COUNT(*) FROM mentions m WHERE {match} GROUP BY 1 "
+                    "ORDER BY 2 DESC LIMIT ?",
+                    [*params, limit],
+                )
+            }
+        info["articles"] = [
+            dict(r)
+            for r in q(
+                f"SELECT a.id, a.published, a.title, COUNT(*) AS n_mentions FROM mentions m "
+                f"JOIN articles a ON a.id = m.article_id WHERE {match} GROUP BY a.id "
+                "ORDER BY a.published_start DESC, a.id LIMIT ?",
+                [*params, limit],
+            )
+        ]
+        info["co_mentioned"] = [
+            dict(r)
+            for r in q(
+                f"SELECT o.actor_code AS code, MIN(o.actor_name) AS name, "
+                f"COUNT(DISTINCT o.article_id) AS n_articles FROM mentions o "
+                f"WHERE o.actor_code IS NOT NULL AND o.article_id IN "
+                f"(SELECT article_id FROM mentions m WHERE {match}) AND NOT "
+                f"{match.replace('m.', 'o.')} GROUP BY o.actor_code ORDER BY 3 DESC LIMIT ?",
+                [*params, *params, limit],
+            )
+        ]
+        return info
+
+    def iter_mentions_for_export(self) -> Iterator[dict[str, Any]]:
+        cols = ", ".join(f"m.{c}" for c in _MENTION_COLUMNS)
+        for r in self.db.execute(
+            f"SELECT m.article_id, {cols}, s.start AS sentence_start, s.end AS sentence_end "
+            "FROM mentions m LEFT JOIN sentences s ON s.article_id = m.article_id "
+            "AND s.idx = m.sentence ORDER BY m.article_id, m.start, m.end"
+        ):
+            yield dict(r)
+
+    def iter_actors_for_export(self) -> Iterator[dict[str, Any]]:
+        aliases: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+            aliases.setdefault(r[0], []).append(r[1])
+        roles: dict[str, list[dict[str, Any]]] = {}
+        for r in self.db.execute(
+            "SELECT actor_id, country, office, code, start, end, approximate FROM actor_roles "
+            "ORDER BY actor_id, start"
+        ):
+            d = dict(r)
+            roles.setdefault(d.pop("actor_id"), []).append(d)
+        for r in self.db.execute(
+            "SELECT a.*, (SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id "
+            "OR m.person_id = a.id) AS n_mentions FROM actors a ORDER BY a.id"
+        ):
+            d = dict(r)
+            d["aliases"] = sorted(set(aliases.get(d["id"], [])))
+            d["roles"] = roles.get(d["id"], [])
+            yield d
 
 
 def _chunks(ids: Iterable[int], size: int = 400) -> Iterator[list[int]]:
