@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from . import analysis
 from .store import ARTICLE_EXPORT_FIELDS, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -27,6 +28,12 @@ class ExportKind:
 # The export contract (docs/export.md). Later stages add their kinds here.
 EXPORT_KINDS: dict[str, ExportKind] = {
     "articles": ExportKind(ARTICLE_EXPORT_FIELDS, lambda store: store.iter_articles_for_export()),
+    # analysis
+    "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows),
+    "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),
+    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows),
+    "claims": ExportKind(analysis.CLAIM_FIELDS, analysis.claim_rows),
+    "dyads": ExportKind(analysis.DYAD_FIELDS, analysis.dyad_rows),
 }
 
 
@@ -77,7 +84,7 @@ def _arrow_type(field: str) -> Any:
 
     if field in ("id", "start", "end") or field.startswith("n_") or field.endswith("_id"):
         return pa.int64()
-    if field in ("confidence", "score") or field.startswith("goldstein"):
+    if field in ("confidence", "score", "value", "similarity") or field.startswith("goldstein"):
         return pa.float64()
     return pa.string()
 

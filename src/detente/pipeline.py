@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from . import clean, ingest
+from . import analysis, clean, ingest
 from .model import Blob, IngestError, RawDocument
 from .settings import Settings
 from .sources import Fetcher, InputRef, expand_inputs, iter_blobs
@@ -172,6 +172,8 @@ class StageSpec:
 def stages() -> list[StageSpec]:
     """The analysis stages after ingestion, in order: actors, provenance, events, analysis."""
     found: list[StageSpec] = []
+    # Analysis reads what every other stage stored: it stays last.
+    found.append(StageSpec(analysis.STAGE, analysis.VERSION, analysis.run))
     return found
 
 

