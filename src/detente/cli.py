@@ -482,6 +482,31 @@ def brief_command(
         err_console.print(f"brief -> {output}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            "--write-token",
+            envvar="DETENTE_WRITE_TOKEN",
+            help="Allow uploads to whoever gives this token (env DETENTE_WRITE_TOKEN). "
+            "Without it the server is read-only.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the web app and JSON API (read-only unless given a write token)."""
+    import uvicorn
+
+    from .web import create_app
+
+    open_store().close()  # a clear error now, not on the first request
+    mode = "read-write (uploads need the token)" if write_token else "read-only"
+    err_console.print(f"detente: serving {state.settings.db} at http://{host}:{port}/ ({mode})")
+    uvicorn.run(create_app(state.settings, write_token), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     app()
 

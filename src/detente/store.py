@@ -1403,6 +1403,157 @@ class Store:
             )
         ]
 
+    # --- web ---
+
+    def actor_overview(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Resolved actors by how often they are mentioned, with their event counts."""
+        rows = self.db.execute(
+            """
+            WITH m AS (
+                SELECT actor_code AS code, MAX(actor_name) AS name, COUNT(*) AS n_mentions,
+                       COUNT(DISTINCT article_id) AS n_articles
+                FROM mentions WHERE actor_code IS NOT NULL GROUP BY actor_code
+            ),
+            s AS (SELECT source_code AS code, COUNT(*) AS n FROM events GROUP BY 1),
+            t AS (SELECT target_code AS code, COUNT(*) AS n FROM events
+                  WHERE target_code IS NOT NULL GROUP BY 1)
+            SELECT m.code, m.name, m.n_mentions, m.n_articles,
+                   COALESCE(s.n, 0) AS n_as_source, COALESCE(t.n, 0) AS n_as_target
+            FROM m LEFT JOIN s ON s.code = m.code LEFT JOIN t ON t.code = m.code
+            ORDER BY m.n_articles DESC, m.n_mentions DESC, m.code LIMIT ?
+            """,
+            (limit,),
+        )
+        return [dict(r) for r in rows]
+
+    def actor_detail(self, code: str, limit: int = 100) -> dict[str, Any]:
+        """One actor: names used for it, articles mentioning it, its events, counterparts."""
+        one = self.db.execute
+        names = [
+            dict(r)
+            for r in one(
+                "SELECT text, COUNT(*) AS n FROM mentions WHERE actor_code = ? "
+                "GROUP BY text ORDER BY n DESC, text LIMIT 20",
+                (code,),
+            )
+        ]
+        name_row = one(
+            "SELECT actor_name, country, kind FROM mentions WHERE actor_code = ? "
+            "GROUP BY actor_name ORDER BY COUNT(*) DESC LIMIT 1",
+            (code,),
+        ).fetchone()
+        articles = [
+            dict(r)
+            for r in one(
+                "SELECT a.id, a.title, a.outlet, a.published, a.published_start, "
+                "COUNT(*) AS n_mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.actor_code = ? GROUP BY a.id "
+                "ORDER BY COALESCE(a.published_start, '9999'), a.id LIMIT ?",
+                (code, limit),
+            )
+        ]
+        events = [
+            {**dict(r), "title": r["title"]}
+            for r in one(
+                "SELECT e.id, e.article_id, e.sentence, e.sentence_start, e.sentence_end, "
+                "e.source_code, e.target_code, e.code, e.root, e.quad_class, e.goldstein, "
+                "e.trigger, e.modality, e.date, e.date_start, a.title "
+                "FROM events e JOIN articles a ON a.id = e.article_id "
+                "WHERE e.source_code = ? OR e.target_code = ? "
+                "ORDER BY COALESCE(e.date_start, a.published_start, '9999'), e.id LIMIT ?",
+                (code, code, limit),
+            )
+        ]
+        counterparts = [
+            dict(r)
+            for r in one(
+                """
+                SELECT other, COUNT(*) AS n_events, ROUND(SUM(goldstein), 2) AS goldstein_sum
+                FROM (SELECT target_code AS other, goldstein FROM events
+                      WHERE source_code = ? AND target_code IS NOT NULL
+                      UNION ALL
+                      SELECT source_code AS other, goldstein FROM events WHERE target_code = ?)
+                WHERE other != ? GROUP BY other ORDER BY n_events DESC, other LIMIT 30
+                """,
+                (code, code, code),
+            )
+        ]
+        return {
+            "code": code,
+            "name": name_row["actor_name"] if name_row else None,
+            "country": name_row["country"] if name_row else None,
+            "kind": name_row["kind"] if name_row else None,
+            "names": names,
+            "articles": articles,
+            "events": events,
+            "counterparts": counterparts,
+        }
+
+    def actor_network(self, limit: int = 150) -> dict[str, list[dict[str, Any]]]:
+        """Actors as nodes; edges weighted by coded events between them and by articles
+        mentioning both (co-occurrence)."""
+        one = self.db.execute
+        event_edges = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in one(
+                "SELECT MIN(source_code, target_code), MAX(source_code, target_code), "
+                "COUNT(*), SUM(goldstein) FROM events "
+                "WHERE target_code IS NOT NULL AND target_code != source_code GROUP BY 1, 2"
+            )
+        }
+        co_edges = {
+            (r[0], r[1]): r[2]
+            for r in one(
+                """
+                WITH pairs AS (SELECT DISTINCT article_id, actor_code FROM mentions
+                               WHERE actor_code IS NOT NULL)
+                SELECT a.actor_code, b.actor_code, COUNT(*) FROM pairs a
+                JOIN pairs b ON a.article_id = b.article_id AND a.actor_code < b.actor_code
+                GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?
+                """,
+                (limit * 4,),
+            )
+        }
+        edges = []
+        for key in set(event_edges) | set(co_edges):
+            n_events, goldstein = event_edges.get(key, (0, 0.0))
+            edges.append(
+                {
+                    "a": key[0],
+                    "b": key[1],
+                    "n_events": n_events,
+                    "goldstein_sum": round(goldstein or 0.0, 2),
+                    "n_articles": co_edges.get(key, 0),
+                }
+            )
+        edges.sort(key=lambda e: (-(e["n_events"] * 3 + e["n_articles"]), e["a"], e["b"]))
+        edges = edges[:limit]
+        wanted = {e["a"] for e in edges} | {e["b"] for e in edges}
+        nodes = [r for r in self.actor_overview(limit=10_000) if r["code"] in wanted]
+        known = {n["code"] for n in nodes}
+        nodes += [
+            {"code": c, "name": None, "n_mentions": 0, "n_articles": 0}
+            for c in sorted(wanted - known)
+        ]
+        return {"nodes": nodes, "edges": edges}
+
+    def add_events_bulk(self, rows: Iterable[tuple[int, Event]]) -> int:
+        """Insert many (article_id, event) rows in one statement stream (synthetic corpora,
+        benchmarks); unlike ``replace_events`` it keeps the events already stored."""
+        cols = ", ".join(_EVENT_COLUMNS)
+        marks = ", ".join("?" * (len(_EVENT_COLUMNS) + 1))
+        n = 0
+
+        def flat() -> Iterator[tuple[Any, ...]]:
+            nonlocal n
+            for article_id, event in rows:
+                row = event_row(event)
+                n += 1
+                yield (article_id, *(row[c] for c in _EVENT_COLUMNS))
+
+        self.db.executemany(f"INSERT INTO events (article_id, {cols}) VALUES ({marks})", flat())
+        return n
+
 
 def _statements(sql: str) -> list[str]:
     """Split a migration script into statements, keeping trigger bodies whole."""
