@@ -13,7 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
+from . import __version__, analysis
+from .brief import render as render_brief
 from .export import EXPORT_KINDS, FORMATS, write_rows
 from .pipeline import ingest_inputs, process_articles
 from .settings import Settings
@@ -411,6 +412,194 @@ def errors(
         _print_json(rows)
         return
     _table(rows, ["run_id", "input", "reason"])
+
+
+# --- analysis: stories, relations, quotes, claims, briefs --------------------------------------
+
+
+@app.command("stories")
+def stories_command(
+    limit: Annotated[int, typer.Option(help="At most this many stories.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Developing stories, most recent first."""
+    with open_store() as store:
+        rows = analysis.list_stories(store, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        r["period"] = f"{r['start'] or '?'}..{r['end'] or '?'}"
+        r["actors"] = " ".join(list(r["actors"])[:5])
+    _table(rows, ["id", "period", "n_articles", "n_sources", "actors", "title"])
+
+
+@app.command("story")
+def story_command(
+    story_id: Annotated[int, typer.Argument(help="Story id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One story: its articles, timeline, quotes and conflicting claims."""
+    with open_store() as store:
+        found = analysis.story(store, story_id)
+    if found is None:
+        err_console.print(f"[red]error:[/red] no story with id {story_id}")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(found)
+        return
+    console.rule(f"[bold]{found['title']}")
+    console.print(
+        f"{found['start'] or '?'} .. {found['end'] or '?'}; {found['n_articles']} articles, "
+        f"{found['n_sources']} independent sources; actors: "
+        f"{', '.join(found['actors']) or '-'}; terms: {', '.join(found['terms'][:8])}",
+        highlight=False,
+    )
+    _table(found["articles"], ["id", "published", "outlet", "title"], "articles")
+    if found["timeline"]:
+        _table(
+            found["timeline"],
+            ["date", "source_code", "code", "target_code", "article_id", "sentence_text"],
+            "timeline",
+        )
+    if found["quotes"]:
+        _table(found["quotes"], ["speaker_name", "verb", "text", "article_id"], "quotes")
+
+
+@app.command("dyad")
+def dyad_command(
+    a: Annotated[str, typer.Argument(help="Actor code, e.g. RUS.")],
+    b: Annotated[str, typer.Argument(help="Actor code, or * for everyone.")] = "*",
+    by: Annotated[str, typer.Option("--by", help="day, week or month.")] = "month",
+    direction: Annotated[
+        str, typer.Option(help="both (either way) or out (A acting on B only).")
+    ] = "both",
+    since: Annotated[str | None, typer.Option(help="From this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this day (YYYY-MM-DD).")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG chart here.")] = None,
+    evidence: Annotated[
+        bool, typer.Option("--evidence", help="List the events behind every point.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Relation of two actors (or one and everyone) over time."""
+    with open_store() as store:
+        try:
+            series = analysis.dyad(store, a, b, by, direction, since, until)
+        except ValueError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        rows = analysis.dyad_evidence(store, a, b, None, by, direction) if evidence else []
+    if plot is not None:
+        from .plot import plot_series
+
+        plot_series(series, plot)
+        err_console.print(f"chart -> {plot}")
+    if as_json:
+        data = series.as_dict()
+        if evidence:
+            data["evidence"] = rows
+        _print_json(data)
+        return
+    table_rows = [
+        {
+            "period": p.period,
+            "events": p.n_events,
+            "sources": p.n_sources,
+            "coop": p.cooperation,
+            "conflict": p.conflict,
+            "goldstein": f"{p.goldstein_sum:+.1f}",
+            "mean": f"{p.goldstein_mean:+.2f}",
+            "change": "<-" if p.period in series.change_points else "",
+        }
+        for p in series.points
+    ]
+    _table(
+        table_rows,
+        ["period", "events", "sources", "coop", "conflict", "goldstein", "mean", "change"],
+        f"{series.source} {series.target} ({series.direction}, per {series.grain})",
+    )
+    console.print(
+        f"{series.n_events} events; Goldstein sum {series.goldstein_sum:+.1f}, mean "
+        f"{series.goldstein_mean:+.2f}; trend {series.trend if series.trend is not None else '-'}"
+        f" per {series.grain}; change points: {', '.join(series.change_points) or '-'}",
+        highlight=False,
+    )
+    if evidence:
+        _table(rows, ["day", "event_source", "code", "event_target", "article_id", "sentence_text"])
+
+
+@app.command("claims")
+def claims_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Conflicting claims: the same quantity reported differently by independent sources."""
+    with open_store() as store:
+        rows = analysis.claims_list(store)
+    if as_json:
+        _print_json(rows)
+        return
+    for c in rows:
+        console.rule(f"[bold]{c['what']}[/bold] ({c['actor_code'] or '?'}, {c['unit']})")
+        for v in c["versions"]:
+            approx = "~" if v["approximate"] else ""
+            console.print(
+                f"  {approx}{v['value']:,.0f}: articles {v['article_ids']} "
+                f"({v['n_sources']} independent)",
+                highlight=False,
+            )
+            for s in v["sentences"][:2]:
+                console.print("      " + s["text"], style="dim", highlight=False, markup=False)
+
+
+@app.command("quotes")
+def quotes_command(
+    speaker: Annotated[str | None, typer.Option(help="Speaker actor code.")] = None,
+    article: Annotated[int | None, typer.Option(help="Only this article.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Quotes with their speakers."""
+    with open_store() as store:
+        rows = analysis.quotes(store, article, speaker, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    _table(rows, ["article_id", "speaker_name", "speaker_code", "verb", "kind", "text"])
+
+
+@app.command("brief")
+def brief_command(
+    story_id: Annotated[int | None, typer.Argument(help="Story id.")] = None,
+    dyad: Annotated[
+        tuple[str, str] | None, typer.Option("--dyad", help="Two actor codes instead.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    sentences: Annotated[int, typer.Option(help="Summary sentences.")] = 6,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+) -> None:
+    """Write a brief: an extractive, cited summary and a dated timeline."""
+    if (story_id is None) == (dyad is None):
+        err_console.print("[red]error:[/red] give a STORY_ID or --dyad A B (one of them)")
+        raise typer.Exit(2)
+    if fmt not in ("md", "html"):
+        err_console.print(f"[red]error:[/red] unknown format {fmt!r} (choose md or html)")
+        raise typer.Exit(2)
+    with open_store() as store:
+        if story_id is not None:
+            found = analysis.story_brief(store, story_id, sentences)
+            if found is None:
+                err_console.print(f"[red]error:[/red] no story with id {story_id}")
+                raise typer.Exit(1)
+        else:
+            assert dyad is not None
+            found = analysis.dyad_brief(store, dyad[0], dyad[1], "both", sentences)
+    text = render_brief(found, fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"brief -> {output}")
 
 
 @app.command()

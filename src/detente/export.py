@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from . import analysis
 from .store import ARTICLE_EXPORT_FIELDS, COPY_EXPORT_FIELDS, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -39,6 +40,12 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
     "mentions": ExportKind(MENTION_EXPORT_FIELDS, lambda store: store.iter_mentions_for_export()),
     "actors": ExportKind(ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export()),
+    # analysis
+    "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows),
+    "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),
+    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows),
+    "claims": ExportKind(analysis.CLAIM_FIELDS, analysis.claim_rows),
+    "dyads": ExportKind(analysis.DYAD_FIELDS, analysis.dyad_rows),
 }
 
 
@@ -91,7 +98,7 @@ def _arrow_type(field: str) -> Any:
         return pa.int64()
     if field.endswith("_id") and field not in ("actor_id", "person_id"):
         return pa.int64()
-    if field in ("confidence", "score") or field.startswith("goldstein"):
+    if field in ("confidence", "score", "value", "similarity") or field.startswith("goldstein"):
         return pa.float64()
     return pa.string()
 

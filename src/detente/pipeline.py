@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from . import clean, ingest, provenance
+from . import analysis, clean, ingest, provenance
 from .model import Blob, IngestError, RawDocument
 from .settings import Settings
 from .sources import Fetcher, InputRef, expand_inputs, iter_blobs
@@ -234,6 +234,8 @@ def stages() -> list[StageSpec]:
     found: list[StageSpec] = [
         StageSpec("actors", actors.VERSION, run_actors),
         StageSpec("provenance", provenance.VERSION, run_provenance),
+        # Analysis reads what every other stage stored: it stays last.
+        StageSpec(analysis.STAGE, analysis.VERSION, analysis.run),
     ]
     return sorted(found, key=lambda s: STAGE_ORDER.index(s.name))
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .claims import Claim, ClaimVersion, Quantity, Quote
 from .model import (
     Article,
     Event,
@@ -294,6 +295,118 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             content_farm_evidence TEXT NOT NULL DEFAULT '[]'
         );
         CREATE INDEX article_provenance_origin ON article_provenance(origin_id);
+        """,
+    ),
+    (
+        7,
+        "analysis: stories, quotes, quantities, conflicting claims, dyad aggregates",
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            start TEXT,
+            end TEXT,
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            n_sources INTEGER NOT NULL DEFAULT 0,
+            actors TEXT NOT NULL DEFAULT '{}',
+            terms TEXT NOT NULL DEFAULT '[]',
+            centroid TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_period ON stories(end, start);
+        CREATE TABLE story_articles (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,
+            day TEXT
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+        CREATE TABLE story_terms (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            speaker_text TEXT NOT NULL,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_code TEXT,
+            speaker_name TEXT,
+            speaker_id TEXT
+        );
+        CREATE INDEX quotes_article ON quotes(article_id, start);
+        CREATE INDEX quotes_speaker ON quotes(speaker_code);
+        CREATE TABLE quantities (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            what TEXT NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            approximate INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            noun TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            actor_code TEXT,
+            year INTEGER
+        );
+        CREATE INDEX quantities_article ON quantities(article_id);
+        CREATE INDEX quantities_what ON quantities(what, actor_code);
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            what TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            actor_code TEXT,
+            story_id INTEGER,
+            versions TEXT NOT NULL,
+            n_versions INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE event_units (
+            event_id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL,
+            unit_key TEXT NOT NULL,
+            source_code TEXT NOT NULL,
+            target_code TEXT NOT NULL,
+            day TEXT NOT NULL,
+            quad_class INTEGER NOT NULL,
+            root TEXT NOT NULL,
+            goldstein REAL NOT NULL,
+            counted INTEGER NOT NULL
+        );
+        CREATE INDEX event_units_article ON event_units(article_id);
+        CREATE INDEX event_units_dyad ON event_units(source_code, target_code, day);
+        CREATE INDEX event_units_target ON event_units(target_code, day);
+        CREATE TABLE dyad_periods (
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'both')),
+            source_code TEXT NOT NULL,
+            target_code TEXT NOT NULL,
+            grain TEXT NOT NULL CHECK (grain IN ('day', 'week', 'month')),
+            period TEXT NOT NULL,
+            n_events INTEGER NOT NULL,
+            n_mentions INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL,
+            goldstein_sum REAL NOT NULL,
+            quad1 INTEGER NOT NULL,
+            quad2 INTEGER NOT NULL,
+            quad3 INTEGER NOT NULL,
+            quad4 INTEGER NOT NULL,
+            roots TEXT NOT NULL,
+            PRIMARY KEY (direction, source_code, target_code, grain, period)
+        ) WITHOUT ROWID;
         """,
     ),
 ]
@@ -893,6 +1006,507 @@ class Store:
     # Later stages add their sections below: "# --- actors ---", "# --- provenance ---",
     # "# --- events ---", "# --- analysis ---".
 
+    # --- analysis ---
+    # Stories, quotes, quantities, claims and the pre-aggregated relations over time.
+
+    def story_state(self) -> tuple[list[dict[str, Any]], dict[str, int], int, int]:
+        """Everything story assignment needs: stories (with centroid and members), the
+        document frequency of every term, the number of documents and the next story id."""
+        stories = []
+        members: dict[int, list[int]] = {}
+        for r in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY rowid"):
+            members.setdefault(r[0], []).append(r[1])
+        for r in self.db.execute("SELECT * FROM stories ORDER BY id"):
+            d = dict(r)
+            d["centroid"] = json.loads(d["centroid"])
+            d["actors"] = json.loads(d["actors"])
+            d["article_ids"] = members.get(d["id"], [])
+            stories.append(d)
+        df = {r[0]: r[1] for r in self.db.execute("SELECT term, df FROM story_terms")}
+        n_docs = self.db.execute("SELECT COUNT(*) FROM story_articles").fetchone()[0]
+        next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0]
+        return stories, df, int(n_docs), int(next_id)
+
+    def story_article_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """Article id -> story id, for the given articles that have a story."""
+        wanted = sorted(set(article_ids))
+        result: dict[int, int] = {}
+        for chunk, marks in _id_chunks(wanted):
+            for r in self.db.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                result[r[0]] = r[1]
+        return result
+
+    def save_story(self, story: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO stories (id, title, start, end, n_articles, n_sources, actors, terms, "
+            "centroid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, "
+            "end = excluded.end, n_articles = excluded.n_articles, "
+            "n_sources = excluded.n_sources, actors = excluded.actors, terms = excluded.terms, "
+            "centroid = excluded.centroid, updated_at = excluded.updated_at",
+            (
+                story["id"],
+                story["title"],
+                story["start"],
+                story["end"],
+                story["n_articles"],
+                story["n_sources"],
+                json.dumps(story["actors"], sort_keys=True),
+                json.dumps(story["terms"]),
+                json.dumps(story["centroid"], sort_keys=True),
+                now(),
+            ),
+        )
+
+    def add_story_articles(self, rows: Iterable[tuple[int, int, float, str | None]]) -> None:
+        """(article_id, story_id, similarity, day) rows."""
+        self.db.executemany(
+            "INSERT INTO story_articles (article_id, story_id, similarity, day) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+            "story_id = excluded.story_id, similarity = excluded.similarity, day = excluded.day",
+            rows,
+        )
+
+    def add_story_terms(self, terms: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO story_terms (term, df) VALUES (?, 1) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(t,) for t in terms],
+        )
+
+    def stories(self, limit: int | None = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories, most recent first, with their article ids."""
+        sql = (
+            "SELECT id, title, start, end, n_articles, n_sources, actors, terms FROM stories "
+            "ORDER BY COALESCE(end, '0000') DESC, id DESC"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        rows = [dict(r) for r in self.db.execute(sql, params)]
+        ids = [r["id"] for r in rows]
+        members: dict[int, list[int]] = {}
+        for chunk, marks in _id_chunks(ids):
+            for r in self.db.execute(
+                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks}) "
+                "ORDER BY COALESCE(day, '9999'), article_id",
+                chunk,
+            ):
+                members.setdefault(r[0], []).append(r[1])
+        for r in rows:
+            r["actors"] = json.loads(r["actors"])
+            r["terms"] = json.loads(r["terms"])
+            r["article_ids"] = members.get(r["id"], [])
+        return rows
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, title, start, end, n_articles, n_sources, actors, terms FROM stories "
+            "WHERE id = ?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["actors"] = json.loads(d["actors"])
+        d["terms"] = json.loads(d["terms"])
+        d["articles"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT a.id, a.title, a.outlet, a.url, a.published, a.published_start, "
+                "a.published_end, s.similarity, s.day FROM story_articles s "
+                "JOIN articles a ON a.id = s.article_id WHERE s.story_id = ? "
+                "ORDER BY COALESCE(s.day, a.published_start, '9999'), a.id",
+                (story_id,),
+            )
+        ]
+        d["article_ids"] = [a["id"] for a in d["articles"]]
+        return d
+
+    def article_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(article_ids))
+        result: dict[int, str] = {}
+        for chunk, marks in _id_chunks(wanted):
+            for r in self.db.execute(
+                f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk
+            ):
+                result[r[0]] = r[1]
+        return result
+
+    def replace_quotes(self, article_id: int, quotes: Iterable[Quote]) -> None:
+        self.db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO quotes (article_id, start, end, sentence, text, verb, kind, "
+            "speaker_text, speaker_start, speaker_end, speaker_code, speaker_name, speaker_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    q.start,
+                    q.end,
+                    q.sentence,
+                    q.text,
+                    q.verb,
+                    q.kind,
+                    q.speaker_text,
+                    q.speaker_start,
+                    q.speaker_end,
+                    q.speaker_code,
+                    q.speaker_name,
+                    q.speaker_id,
+                )
+                for q in quotes
+            ],
+        )
+
+    def quotes(
+        self,
+        article_id: int | None = None,
+        speaker_code: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        if speaker_code is not None:
+            clauses.append("(speaker_code = ? OR speaker_code LIKE ?)")
+            params += [speaker_code, speaker_code + "___"]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = f"SELECT * FROM quotes {where} ORDER BY article_id, start"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+    def replace_quantities(self, article_id: int, quantities: Iterable[Quantity]) -> None:
+        self.db.execute("DELETE FROM quantities WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO quantities (article_id, what, value, unit, approximate, text, noun, "
+            "start, end, sentence, sentence_start, sentence_end, actor_code, year) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    q.what,
+                    q.value,
+                    q.unit,
+                    int(q.approximate),
+                    q.text,
+                    q.noun,
+                    q.start,
+                    q.end,
+                    q.sentence,
+                    q.sentence_start,
+                    q.sentence_end,
+                    q.actor_code,
+                    q.year,
+                )
+                for q in quantities
+            ],
+        )
+
+    def quantities(self, what: str | None = None) -> list[dict[str, Any]]:
+        """Stored quantities with their sentence text."""
+        where, params = ("WHERE q.what = ?", [what]) if what else ("", [])
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT q.*, substr(a.text, q.sentence_start + 1, "
+                "q.sentence_end - q.sentence_start) AS sentence_text FROM quantities q "
+                f"JOIN articles a ON a.id = q.article_id {where} ORDER BY q.article_id, q.start",
+                params,
+            )
+        ]
+
+    def quantity_rows(self, whats: Iterable[str]) -> list[Quantity]:
+        """Quantities of the given kinds, as dataclasses (for regrouping claims)."""
+        wanted = sorted(set(whats))
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        return [
+            Quantity(
+                what=r["what"],
+                value=r["value"],
+                unit=r["unit"],
+                approximate=bool(r["approximate"]),
+                text=r["text"],
+                noun=r["noun"],
+                start=r["start"],
+                end=r["end"],
+                sentence=r["sentence"],
+                sentence_start=r["sentence_start"],
+                sentence_end=r["sentence_end"],
+                actor_code=r["actor_code"],
+                year=r["year"],
+                article_id=r["article_id"],
+            )
+            for r in self.db.execute(
+                f"SELECT * FROM quantities WHERE what IN ({marks}) ORDER BY article_id, start",
+                wanted,
+            )
+        ]
+
+    def replace_claims(self, whats: Iterable[str], claims: Iterable[Claim]) -> None:
+        """Replace the stored claims about the given kinds of quantity."""
+        wanted = sorted(set(whats))
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            self.db.execute(f"DELETE FROM claims WHERE what IN ({marks})", wanted)
+        stamp = now()
+        self.db.executemany(
+            "INSERT INTO claims (key, what, unit, actor_code, story_id, versions, n_versions, "
+            "n_sources, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.key,
+                    c.what,
+                    c.unit,
+                    c.actor_code,
+                    c.story_id,
+                    json.dumps([_claim_version(v) for v in c.versions]),
+                    len(c.versions),
+                    len({o for v in c.versions for o in v.origin_ids}),
+                    stamp,
+                )
+                for c in claims
+            ],
+        )
+
+    def claims(self) -> list[dict[str, Any]]:
+        rows = []
+        for r in self.db.execute("SELECT * FROM claims ORDER BY n_sources DESC, id"):
+            d = dict(r)
+            d["versions"] = json.loads(d["versions"])
+            rows.append(d)
+        return rows
+
+    def sentence_texts(
+        self, spans: Iterable[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], str]:
+        """The text of (article_id, start, end) spans."""
+        result = {}
+        for article_id, start, end in set(spans):
+            row = self.db.execute(
+                "SELECT substr(text, ? + 1, ?) FROM articles WHERE id = ?",
+                (start, end - start, article_id),
+            ).fetchone()
+            if row is not None:
+                result[(article_id, start, end)] = row[0]
+        return result
+
+    # Relations over time. ``event_units`` holds one row per stored event with its
+    # independent-source key; ``dyad_periods`` the per-period aggregates the dyad views read.
+
+    def replace_event_units(
+        self, article_ids: Iterable[int], units: Iterable[tuple[Any, ...]]
+    ) -> set[tuple[str, str]]:
+        """Replace the units of the articles; returns the (source, target) pairs touched
+        (before and after), whose aggregates need refreshing."""
+        wanted = sorted(set(article_ids))
+        touched: set[tuple[str, str]] = set()
+        for chunk, marks in _id_chunks(wanted):
+            touched.update(
+                (r[0], r[1])
+                for r in self.db.execute(
+                    "SELECT DISTINCT source_code, target_code FROM event_units "
+                    f"WHERE article_id IN ({marks})",
+                    chunk,
+                )
+            )
+            self.db.execute(f"DELETE FROM event_units WHERE article_id IN ({marks})", chunk)
+        rows = list(units)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO event_units (event_id, article_id, origin_id, unit_key, "
+            "source_code, target_code, day, quad_class, root, goldstein, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        touched.update((r[4], r[5]) for r in rows)
+        return touched
+
+    _UNIT_COLUMNS = (
+        "event_id, article_id, origin_id, unit_key, source_code, target_code, day, "
+        "quad_class, root, goldstein"
+    )
+
+    def iter_units(
+        self, pairs: Iterable[tuple[str, str]] = (), actors: Iterable[str] = (), every: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Counted units of the given pairs (either direction), of events involving the
+        given actors, or (``every``) all of them."""
+        cols = self._UNIT_COLUMNS
+        if every:
+            yield from (
+                dict(r)
+                for r in self.db.execute(f"SELECT {cols} FROM event_units WHERE counted = 1")
+            )
+            return
+        seen: set[int] = set()
+        queries: list[tuple[str, tuple[str, ...]]] = []
+        for s, t in sorted(set(pairs)):
+            queries.append(("source_code = ? AND target_code = ?", (s, t)))
+            queries.append(("source_code = ? AND target_code = ?", (t, s)))
+        for actor in sorted(set(actors)):
+            queries.append(("source_code = ?", (actor,)))
+            queries.append(("target_code = ?", (actor,)))
+        for where, params in queries:
+            for r in self.db.execute(
+                f"SELECT {cols} FROM event_units WHERE {where} AND counted = 1", params
+            ):
+                if r[0] not in seen:
+                    seen.add(r[0])
+                    yield dict(r)
+
+    def delete_dyad_periods(self, keys: Iterable[tuple[str, str, str]] | None = None) -> None:
+        """Delete the aggregates of (direction, source, target) keys, or all of them."""
+        if keys is None:
+            self.db.execute("DELETE FROM dyad_periods")
+            return
+        self.db.executemany(
+            "DELETE FROM dyad_periods WHERE direction = ? AND source_code = ? AND target_code = ?",
+            sorted(set(keys)),
+        )
+
+    def insert_dyad_periods(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """(direction, source, target, grain, period, n_events, n_mentions, n_sources,
+        goldstein_sum, quad1..quad4, roots JSON) rows."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO dyad_periods (direction, source_code, target_code, grain, "
+            "period, n_events, n_mentions, n_sources, goldstein_sum, quad1, quad2, quad3, "
+            "quad4, roots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def dyad_periods(
+        self,
+        source: str,
+        target: str,
+        grain: str,
+        direction: str = "both",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Aggregates per period for source -> target ('out') or between them ('both');
+        ``target='*'`` is everyone. One index range scan on the primary key."""
+        if direction == "both" and target != "*":
+            source, target = min(source, target), max(source, target)
+        sql = (
+            "SELECT period, n_events, n_mentions, n_sources, goldstein_sum, quad1, quad2, "
+            "quad3, quad4, roots FROM dyad_periods WHERE direction = ? AND source_code = ? "
+            "AND target_code = ? AND grain = ?"
+        )
+        params: list[Any] = [direction, source, target, grain]
+        if since:
+            sql += " AND period >= ?"
+            params.append(since)
+        if until:
+            sql += " AND period <= ?"
+            params.append(until)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY period", params)]
+
+    def dyad_units(
+        self,
+        source: str,
+        target: str,
+        direction: str,
+        day_from: str,
+        day_to: str,
+        counted_only: bool = True,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """The events behind a point: units of the dyad with their day in [from, to], with
+        the article and sentence they come from."""
+        if target == "*":
+            if direction == "both":
+                where, params = "(u.source_code = ? OR u.target_code = ?)", [source, source]
+            else:
+                where, params = "u.source_code = ?", [source]
+        elif source == "*":
+            where, params = "u.target_code = ?", [target]
+        elif direction == "both":
+            where = (
+                "((u.source_code = ? AND u.target_code = ?) OR "
+                "(u.source_code = ? AND u.target_code = ?))"
+            )
+            params = [source, target, target, source]
+        else:
+            where, params = "u.source_code = ? AND u.target_code = ?", [source, target]
+        if counted_only:
+            where += " AND u.counted = 1"
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT u.event_id, u.article_id, u.origin_id, u.unit_key, u.day, u.quad_class, "
+                "u.root, u.goldstein, u.counted, e.code, e.source_code AS event_source, "
+                "e.target_code AS event_target, e.source_name, e.target_name, e.trigger, "
+                "e.modality, e.sentence, e.sentence_start, e.sentence_end, "
+                "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) "
+                "AS sentence_text, a.title, a.outlet FROM event_units u "
+                "JOIN events e ON e.id = u.event_id JOIN articles a ON a.id = u.article_id "
+                f"WHERE {where} AND u.day BETWEEN ? AND ? ORDER BY u.day, u.event_id LIMIT ?",
+                [*params, day_from, day_to, limit],
+            )
+        ]
+
+    def iter_dyad_periods(self, direction: str, grain: str) -> Iterator[dict[str, Any]]:
+        """Every aggregate row of one direction and grain, pairs with everyone left out."""
+        for r in self.db.execute(
+            "SELECT * FROM dyad_periods WHERE direction = ? AND grain = ? AND source_code != '*' "
+            "AND target_code != '*' ORDER BY source_code, target_code, period",
+            (direction, grain),
+        ):
+            yield dict(r)
+
+    def events_with_sentences(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """Events of the articles with their sentence text, article title and outlet."""
+        wanted = sorted(set(article_ids))
+        rows: list[dict[str, Any]] = []
+        for chunk, marks in _id_chunks(wanted):
+            rows.extend(
+                dict(r)
+                for r in self.db.execute(
+                    "SELECT e.*, substr(a.text, e.sentence_start + 1, "
+                    "e.sentence_end - e.sentence_start) AS sentence_text, a.title, a.outlet "
+                    f"FROM events e JOIN articles a ON a.id = e.article_id "
+                    f"WHERE e.article_id IN ({marks}) ORDER BY e.article_id, e.sentence",
+                    chunk,
+                )
+            )
+        return rows
+
+    def dyad_actors(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Actors with the most counted events (for pickers and the network view)."""
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT source_code AS actor, SUM(n_events) AS n_events FROM dyad_periods "
+                "WHERE direction = 'both' AND target_code = '*' AND grain = 'month' "
+                "GROUP BY source_code ORDER BY 2 DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def dyad_pairs(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Directed pairs with their totals: the edges of the actor network."""
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT source_code, target_code, SUM(n_events) AS n_events, "
+                "SUM(goldstein_sum) AS goldstein_sum, SUM(quad1 + quad2) AS cooperation, "
+                "SUM(quad3 + quad4) AS conflict FROM dyad_periods WHERE direction = 'out' "
+                "AND grain = 'month' AND source_code != '*' AND target_code != '*' "
+                "GROUP BY source_code, target_code ORDER BY 3 DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
     # --- web ---
 
     def actor_overview(self, limit: int = 200) -> list[dict[str, Any]]:
@@ -1449,3 +2063,22 @@ def _article_dict(row: sqlite3.Row) -> dict[str, Any]:
         start, end = d.get("published_start"), d.get("published_end")
         d["published_window"] = [start, end] if (start or end) else None
     return d
+
+
+def _claim_version(v: ClaimVersion) -> dict[str, Any]:
+    return {
+        "value": v.value,
+        "approximate": v.approximate,
+        "article_ids": list(v.article_ids),
+        "origin_ids": list(v.origin_ids),
+        "n_sources": v.n_sources,
+        "evidence": [list(e) for e in v.evidence],
+    }
+
+
+def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """Ids in chunks small enough for one IN (...) list, with their placeholders."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
