@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DB ?= detente.db
 SAMPLE := src/detente/data/sample_corpus
 
-.PHONY: demo test lint typecheck check bench clean install
+.PHONY: demo test lint typecheck check bench clean install browser serve
 
 install: $(STAMP)
 
@@ -21,8 +21,19 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/detente --db $(DB) ingest $(SAMPLE) --quiet
 	$(BIN)/detente --db $(DB) stats
+	@echo
+	@echo "Web app and API:  $(BIN)/detente --db $(DB) serve   ->  http://127.0.0.1:8000/  (API docs: /docs)"
 
-test: $(STAMP)
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+# Skipped when DETENTE_SKIP_BROWSER=1, in which case the browser tests skip too.
+browser:
+ifneq ($(DETENTE_SKIP_BROWSER),1)
+	test -x /usr/bin/chromium || ( \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium )
+endif
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(MAKE) --no-print-directory lint typecheck
 

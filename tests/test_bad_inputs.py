@@ -685,3 +685,16 @@ def test_fifo_named_explicitly_is_refused_not_read(
     report = ingest([fifo, good_txt])
 
     check(report, fifo, "not a regular file")
+
+
+@pytest.mark.parametrize("content", ["[]", '{"articles": []}', "\n\n  \n"])
+def test_json_without_any_record(
+    inputs: Path, good_txt: Path, ingest: Ingest, check: Any, content: str
+) -> None:
+    name = "blank.jsonl" if not content.strip() else "empty.json"
+    bad = inputs / name
+    bad.write_text(content, encoding="utf-8")
+
+    report = ingest([bad, good_txt])
+
+    check(report, bad, "no ")

@@ -862,3 +862,29 @@ def test_cli_lists_shows_searches_and_exports_ingested_articles(tmp_path: Path) 
     assert rows[0]["captions"] == shown["captions"]
     stats = json.loads(runner.invoke(app, ["--db", str(db), "stats", "--json"]).stdout)
     assert (stats["articles"], stats["ingest_errors"]) == (1, 0)
+
+
+def test_warc_gzipped_as_one_whole_file(tmp_path: Path, ingest: Ingest, store: Store) -> None:
+    # `gzip crawl.warc` makes one gzip member for the whole file, which warcio cannot read.
+    import gzip as gzip_module
+
+    plain = write_warc(
+        tmp_path / "crawl.warc",
+        [
+            WarcResponse("https://wire.example/first-story", _story(1)),
+            WarcResponse("https://wire.example/second-story", _story(2)),
+        ],
+        gzip=False,
+    )
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip_module.compress(plain.read_bytes()))
+    plain.unlink()
+
+    report = ingest([whole])
+
+    assert report.errors == []
+    assert report.n_new == 2
+    assert sorted(a["url"] for a in all_articles(store)) == [
+        "https://wire.example/first-story",
+        "https://wire.example/second-story",
+    ]

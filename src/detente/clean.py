@@ -36,6 +36,7 @@ class Rules:
     prefixes: re.Pattern[str]
     paywall: re.Pattern[str]
     tail_markers: frozenset[str]
+    tail_prefixes: re.Pattern[str]
     caption_credit: re.Pattern[str]
     caption_cue: re.Pattern[str]
     paywall_keywords: tuple[str, ...]
@@ -70,6 +71,7 @@ def rules() -> Rules:
         prefixes=any_of(data["prefixes"], anchored=True),
         paywall=any_of(data["paywall"]),
         tail_markers=frozenset(line_key(x) for x in data["tail_markers"]),
+        tail_prefixes=any_of(data["tail_marker_patterns"], anchored=True),
         caption_credit=any_of(data["caption_credits"]),
         caption_cue=any_of(data["caption_cues"]),
         paywall_keywords=tuple(data["paywall_keywords"]),
@@ -239,7 +241,9 @@ def document_lines(doc: RawDocument) -> tuple[str | None, str, set[str]]:
 
 _HASHTAGS = re.compile(r"^(?:#[\w-]+[\s,]*){1,}$")
 _BYLINE = re.compile(
-    r"^(?:by|written by|author|words by|reporting by)\s*:?\s+(?P<name>[^\d@:|]{2,80}?)\s*$", re.I
+    r"^(?:by|written by|author|words by|reporting by|reporter|von|par|por)\s*:?\s+"
+    r"(?P<name>[^\d@:|]{2,80}?)\s*$",
+    re.I,
 )
 _DATE_PREFIX = re.compile(
     r"^(?P<label>published|posted|updated|last updated|first published|date)?\s*(?:on|:)?\s*",
@@ -274,6 +278,79 @@ def _date_line(line: str) -> tuple[str, Any] | None:
     if parsed is None:
         return None
     return label, parsed
+
+
+# Short lines above the first paragraph: mastheads ("HIGHLAND HERALD"), section labels
+# ("Africa Desk"), kickers ("Nagorno-Karabakh conflict"). A standfirst is longer than this.
+HEADER_MAX_WORDS = 4
+# The first line with this many words, or ending a sentence, starts the article body.
+BODY_MIN_WORDS = 10
+_QUESTION = re.compile(r"\?[\"')]?\s*$")
+# "Politics | Region", "AFRICA | SUDAN", "World > Europe": short parts joined by separators.
+_SECTION_PATH = re.compile(r"^[^.!?|>]{1,30}(?:\s+[|>»/]\s+[^.!?|>]{1,30}){1,5}$")
+
+
+def _first_body_line(items: list[_Line]) -> int:
+    for i, item in enumerate(items):
+        if item.removed:
+            continue
+        words = len(item.text.split())
+        if words >= BODY_MIN_WORDS or (
+            words > HEADER_MAX_WORDS and _SENTENCE_END.search(item.text)
+        ):
+            return i
+    return 0
+
+
+def _is_breadcrumb_of(key: str, title_key: str) -> bool:
+    """'HomeSouth CaucasusTitle' or 'Home > World > Title': a short path glued to the title."""
+    if not title_key or not key.endswith(title_key) or key == title_key:
+        return False
+    return len(key[: -len(title_key)].split()) <= 5
+
+
+def _author_keys(author: str | None) -> list[str]:
+    if not author:
+        return []
+    names = re.split(r"\s*(?:;|,|\band\b|&)\s*", author)
+    return [line_key(n) for n in names if len(line_key(n).split()) >= 2]
+
+
+def _names_author(key: str, authors: list[str]) -> bool:
+    """A short line made of the author's name(s), a place and joining words: a byline."""
+    rest = key
+    for name in authors:
+        rest = rest.replace(name, " ")
+    if rest == key:
+        return False
+    leftover = [w for w in rest.split() if w not in _BYLINE_GLUE]
+    return len(leftover) <= 2
+
+
+# Words a byline adds around names, in the languages we ingest most ("Von", "par", "por").
+_BYLINE_GLUE = frozenset(
+    [
+        "by",
+        "and",
+        "in",
+        "from",
+        "reporting",
+        "with",
+        "von",
+        "und",
+        "par",
+        "et",
+        "por",
+        "y",
+        "di",
+        "e",
+        "door",
+        "en",
+        "av",
+        "og",
+        "af",
+    ]
+)
 
 
 def _headline_like(line: str) -> bool:
@@ -312,6 +389,7 @@ def clean_lines(
     site: str | None,
     evidence: SiteEvidence,
     title_from_first_line: bool,
+    author: str | None = None,
 ) -> LineCleaning:
     r = rules()
     items = [_Line(ln) for ln in lines if ln.strip()]
@@ -335,15 +413,20 @@ def clean_lines(
     title = _strip_title_suffix(title or "")
     title_key = line_key(title)
 
+    authors = _author_keys(author)
+    header_end = _first_body_line(items)
     in_tail = False
-    for item in items:
+    for position, item in enumerate(items):
         if item.removed:
             continue
         text = item.text
         key = line_key(text)
+        n_words = len(text.split())
         if _is_title_copy(text, title_key):
             item.removed = "repeated title"
-        elif key in r.tail_markers:
+        elif _is_breadcrumb_of(key, title_key):
+            item.removed = "breadcrumb navigation"
+        elif key in r.tail_markers or r.tail_prefixes.match(text):
             item.removed = "end-of-article navigation"
             in_tail = True
         elif key in r.exact or not key:
@@ -355,7 +438,7 @@ def clean_lines(
             item.removed = "teaser or share link"
         elif _HASHTAGS.match(text):
             item.removed = "hashtag line"
-        elif (m := _BYLINE.match(text)) and len(text.split()) <= 8:
+        elif (m := _BYLINE.match(text)) and n_words <= 8:
             item.removed = "byline"
             lifted.setdefault("author", m.group("name").strip(" ,."))
         elif (d := _date_line(text)) is not None:
@@ -363,7 +446,16 @@ def clean_lines(
             item.removed = "timestamp"
             if label not in ("updated", "last updated") and precision == "day":
                 lifted.setdefault("published", value.isoformat())
-        elif in_tail and _headline_like(text):
+        elif authors and n_words <= 10 and _names_author(key, authors):
+            item.removed = "byline"
+        elif "©" in text and n_words <= 20:
+            item.removed = "copyright line"
+        elif _SECTION_PATH.match(text):
+            item.removed = "section navigation"
+        elif position < header_end and n_words <= HEADER_MAX_WORDS and _headline_like(text):
+            # Masthead, section label or kicker above the first paragraph.
+            item.removed = "page header"
+        elif in_tail and (_headline_like(text) or _QUESTION.search(text) and n_words <= 15):
             item.removed = "related-link headline"
         elif evidence.is_chrome(site, text) and len(text.split()) <= SITE_LINE_MAX_WORDS:
             item.removed = "repeated across this site's articles"
@@ -517,6 +609,7 @@ def clean_document(
         site,
         evidence,
         title_from_first_line,
+        meta.author,
     )
     text, spans = _assemble(lc.lines, lc.captions)
     meta = meta.merged_over(lc.lifted)

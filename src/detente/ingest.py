@@ -9,13 +9,16 @@ import codecs
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from charset_normalizer import from_bytes
 
 from .model import Blob, DocumentMeta, IngestError, RawDocument
 from .settings import Settings
+from .sources import gunzip_capped
 
 TEXT_EXTENSIONS = (".txt", ".text")
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml", ".shtml")
@@ -348,6 +351,8 @@ def parse_json(blob: Blob, settings: Settings) -> Result:
     docs: list[RawDocument] = []
     errors: list[IngestError] = []
     records = _records_in(value)
+    if not records:
+        raise InputProblem("JSON holds no article records (an empty list or object)")
     for i, record in enumerate(records):
         source = blob.source if len(records) == 1 else f"{blob.source}#{i + 1}"
         result = record_to_document(record, source, "json", blob.hints)
@@ -359,6 +364,7 @@ def parse_jsonl(blob: Blob, settings: Settings) -> Result:
     text, _ = decode_text(blob.data)
     docs: list[RawDocument] = []
     errors: list[IngestError] = []
+    shared_hints = replace(blob.hints, url=None, title=None) if blob.hints else None
     # Records end at "\n" only: str.splitlines() would also split at U+2028, U+2029 and
     # U+0085, which JSON allows unescaped inside strings (json.dumps(ensure_ascii=False)).
     for lineno, line in enumerate(text.split("\n"), start=1):
@@ -370,11 +376,15 @@ def parse_jsonl(blob: Blob, settings: Settings) -> Result:
         except (json.JSONDecodeError, RecursionError) as exc:
             errors.append(IngestError(source, f"invalid JSON on line {lineno}: {exc}"))
             continue
-        result = record_to_document(record, source, "jsonl", None)
+        # A sidecar or manifest entry for the export fills what every record lacks
+        # (outlet, language); a URL or title names one article, never all of them.
+        result = record_to_document(record, source, "jsonl", shared_hints)
         if isinstance(result, IngestError):
             errors.append(result)
         else:
             docs.append(result)
+    if not docs and not errors:
+        errors.append(IngestError(blob.source, "no records: the file holds only blank lines"))
     return docs, errors
 
 
@@ -388,6 +398,14 @@ def parse_warc(blob: Blob, settings: Settings) -> Result:
     docs: list[RawDocument] = []
     errors: list[IngestError] = []
     limit = settings.max_decompressed_bytes
+    data = blob.data
+    if _single_gzip_member(data):
+        # A WARC gzipped as one whole file (``gzip file.warc``) rather than record by
+        # record: warcio cannot read it, so it is inflated first, under the same cap.
+        inflated = gunzip_capped(data, limit)
+        if isinstance(inflated, str):
+            return [], [IngestError(blob.source, inflated)]
+        data = inflated
     total = 0
     n_records = 0
     n_complete = 0
@@ -395,7 +413,7 @@ def parse_warc(blob: Blob, settings: Settings) -> Result:
     # record must hold its declared Content-Length and nothing may follow the last one.
     end = 0
     problem: str | None = None
-    archive = ArchiveIterator(io.BytesIO(blob.data))
+    archive = ArchiveIterator(io.BytesIO(data))
     try:
         for record in archive:
             n_records += 1
@@ -431,8 +449,8 @@ def parse_warc(blob: Blob, settings: Settings) -> Result:
             if doc is not None:
                 docs.append(doc)
         else:
-            if blob.data[end:].strip():
-                problem = f"{len(blob.data) - end:,} bytes after the last record cannot be read"
+            if data[end:].strip():
+                problem = f"{len(data) - end:,} bytes after the last record cannot be read"
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:  # noqa: B014
         # warcio surfaces corrupt gzip members and truncated records as assorted exceptions.
         problem = f"{exc.__class__.__name__}: {exc}"
@@ -447,6 +465,24 @@ def parse_warc(blob: Blob, settings: Settings) -> Result:
     if n_records == 0 and not errors:
         errors.append(IngestError(blob.source, "no WARC records found"))
     return docs, errors
+
+
+def _single_gzip_member(data: bytes) -> bool:
+    """True for gzip data whose first member holds the whole file (or is cut off)."""
+    if not data.startswith(b"\x1f\x8b"):
+        return False
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        pos = 0
+        while not decompressor.eof and pos < len(data):
+            # Only the member boundary matters: decompress in small steps, output discarded.
+            decompressor.decompress(data[pos : pos + 65536], 65536)
+            while decompressor.unconsumed_tail and not decompressor.eof:
+                decompressor.decompress(decompressor.unconsumed_tail, 65536)
+            pos += 65536
+    except zlib.error:
+        return False
+    return not decompressor.unused_data.strip(b"\x00") and pos >= len(data)
 
 
 def _warc_document(

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .claims import Claim, ClaimVersion, Quantity, Quote
 from .model import (
     Article,
     Event,
@@ -220,8 +221,82 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX events_group ON events(group_id);
         """,
     ),
+    (
+        4,
+        "actor knowledge base (actors, aliases, dated offices); mention affiliations",
+        """
+        ALTER TABLE mentions ADD COLUMN affiliation TEXT;
+        CREATE INDEX mentions_person ON mentions(person_id);
+        CREATE TABLE actors (
+            id TEXT PRIMARY KEY,
+            code TEXT,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            country TEXT,
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX actors_code ON actors(code);
+        CREATE TABLE actor_aliases (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            category TEXT NOT NULL,
+            PRIMARY KEY (actor_id, alias, category)
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_aliases_alias ON actor_aliases(alias COLLATE NOCASE);
+        CREATE TABLE actor_roles (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            country TEXT NOT NULL,
+            office TEXT NOT NULL,
+            code TEXT,
+            start TEXT NOT NULL,
+            end TEXT,
+            approximate INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX actor_roles_actor ON actor_roles(actor_id);
+        """,
+    ),
     # Later stages append their migrations here: 4 actors, 5 provenance, 6 events,
     # 7 analysis. Migrations are applied by number, whatever the order they landed in.
+    (
+        5,
+        "provenance: copy-detection fingerprints, copy links, origins and quality signals",
+        """
+        CREATE TABLE provenance_fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            n_words INTEGER NOT NULL,
+            word_shingles BLOB NOT NULL,
+            skeleton_shingles BLOB NOT NULL,
+            anchors TEXT NOT NULL,
+            sig_words BLOB NOT NULL,
+            sig_skeleton BLOB NOT NULL,
+            sig_anchors BLOB NOT NULL
+        );
+        CREATE TABLE copy_links (
+            copy_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            link_type TEXT NOT NULL
+                CHECK (link_type IN ('exact', 'near', 'partial', 'spun', 'rewrite')),
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (copy_id, origin_id)
+        );
+        CREATE INDEX copy_links_origin ON copy_links(origin_id);
+        CREATE TABLE article_provenance (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            group_size INTEGER NOT NULL DEFAULT 1,
+            origin_reason TEXT NOT NULL DEFAULT '',
+            spun REAL NOT NULL DEFAULT 0,
+            spun_evidence TEXT NOT NULL DEFAULT '[]',
+            machine_translated REAL NOT NULL DEFAULT 0,
+            machine_translated_evidence TEXT NOT NULL DEFAULT '[]',
+            content_farm REAL NOT NULL DEFAULT 0,
+            content_farm_evidence TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX article_provenance_origin ON article_provenance(origin_id);
+        """,
+    ),
     (
         6,
         "event groups: one real-world event reported by several articles",
@@ -243,6 +318,118 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX events_root ON events(root, quad_class);
         """,
     ),
+    (
+        7,
+        "analysis: stories, quotes, quantities, conflicting claims, dyad aggregates",
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            start TEXT,
+            end TEXT,
+            n_articles INTEGER NOT NULL DEFAULT 0,
+            n_sources INTEGER NOT NULL DEFAULT 0,
+            actors TEXT NOT NULL DEFAULT '{}',
+            terms TEXT NOT NULL DEFAULT '[]',
+            centroid TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX stories_period ON stories(end, start);
+        CREATE TABLE story_articles (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,
+            day TEXT
+        );
+        CREATE INDEX story_articles_story ON story_articles(story_id);
+        CREATE TABLE story_terms (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            verb TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            speaker_text TEXT NOT NULL,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            speaker_code TEXT,
+            speaker_name TEXT,
+            speaker_id TEXT
+        );
+        CREATE INDEX quotes_article ON quotes(article_id, start);
+        CREATE INDEX quotes_speaker ON quotes(speaker_code);
+        CREATE TABLE quantities (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            what TEXT NOT NULL,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            approximate INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            noun TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            sentence INTEGER NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            actor_code TEXT,
+            year INTEGER
+        );
+        CREATE INDEX quantities_article ON quantities(article_id);
+        CREATE INDEX quantities_what ON quantities(what, actor_code);
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            what TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            actor_code TEXT,
+            story_id INTEGER,
+            versions TEXT NOT NULL,
+            n_versions INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE event_units (
+            event_id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL,
+            unit_key TEXT NOT NULL,
+            source_code TEXT NOT NULL,
+            target_code TEXT NOT NULL,
+            day TEXT NOT NULL,
+            quad_class INTEGER NOT NULL,
+            root TEXT NOT NULL,
+            goldstein REAL NOT NULL,
+            counted INTEGER NOT NULL
+        );
+        CREATE INDEX event_units_article ON event_units(article_id);
+        CREATE INDEX event_units_dyad ON event_units(source_code, target_code, day);
+        CREATE INDEX event_units_target ON event_units(target_code, day);
+        CREATE TABLE dyad_periods (
+            direction TEXT NOT NULL CHECK (direction IN ('out', 'both')),
+            source_code TEXT NOT NULL,
+            target_code TEXT NOT NULL,
+            grain TEXT NOT NULL CHECK (grain IN ('day', 'week', 'month')),
+            period TEXT NOT NULL,
+            n_events INTEGER NOT NULL,
+            n_mentions INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL,
+            goldstein_sum REAL NOT NULL,
+            quad1 INTEGER NOT NULL,
+            quad2 INTEGER NOT NULL,
+            quad3 INTEGER NOT NULL,
+            quad4 INTEGER NOT NULL,
+            roots TEXT NOT NULL,
+            PRIMARY KEY (direction, source_code, target_code, grain, period)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 _EVENT_COLUMNS = (
@@ -256,7 +443,7 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 _MENTION_COLUMNS = (
     "start", "end", "sentence", "text", "kind", "actor_id", "actor_code", "actor_name",
-    "country", "method", "confidence", "role", "person_id",
+    "country", "method", "confidence", "role", "person_id", "affiliation",
 )  # fmt: skip
 
 
@@ -328,6 +515,20 @@ ARTICLE_EXPORT_FIELDS = (
     "text_hash",
     "flags",
     "captions",
+    # provenance: quality signals (0..1) and the article's canonical origin
+    "spun",
+    "machine_translated",
+    "content_farm",
+    "origin_id",
+)
+
+COPY_EXPORT_FIELDS = (
+    "article_id",
+    "origin_id",
+    "group_origin_id",
+    "link_type",
+    "score",
+    "evidence",
 )
 
 
@@ -659,9 +860,22 @@ class Store:
         captions: dict[int, list[list[int]]] = {}
         for r in caption_rows:
             captions.setdefault(r[0], []).append([r[1], r[2]])
+        provenance = {
+            r[0]: {
+                "spun": r[1],
+                "machine_translated": r[2],
+                "content_farm": r[3],
+                "origin_id": r[4],
+            }
+            for r in self.db.execute(
+                "SELECT article_id, spun, machine_translated, content_farm, origin_id "
+                "FROM article_provenance"
+            )
+        }
         for row in self.db.execute(f"SELECT * FROM articles {where} ORDER BY id", params):
             d = _article_dict(row)
             d["captions"] = captions.get(d["id"], [])
+            d.update(provenance.get(d["id"], {}))
             yield {k: d.get(k) for k in ARTICLE_EXPORT_FIELDS}
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -811,8 +1025,9 @@ class Store:
     def origin_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
         """Each article's independent origin: itself, or the article it is a copy of.
 
-        Until copy detection is present this knows exact duplicates only (same normalised
-        text): the lowest id of a group of identical texts is the origin.
+        The provenance stage's canonical origin of the article's copy group (exact, near,
+        partial, spun and rewritten copies); for articles it has not yet processed, exact
+        duplicates only (same normalised text): the lowest id of identical texts.
         """
         wanted = sorted(set(article_ids))
         result: dict[int, int] = {}
@@ -820,7 +1035,9 @@ class Store:
             chunk = wanted[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
-                f"SELECT a.id, (SELECT MIN(b.id) FROM articles b WHERE b.text_hash = a.text_hash) "
+                f"SELECT a.id, COALESCE((SELECT p.origin_id FROM article_provenance p "
+                f"WHERE p.article_id = a.id), "
+                f"(SELECT MIN(b.id) FROM articles b WHERE b.text_hash = a.text_hash)) "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 chunk,
             ):
@@ -968,6 +1185,1020 @@ class Store:
         for r in self.query_events(EventFilter(limit=None, modalities=())):
             yield event_export_row(r)
 
+    # --- analysis ---
+    # Stories, quotes, quantities, claims and the pre-aggregated relations over time.
+
+    def story_state(self) -> tuple[list[dict[str, Any]], dict[str, int], int, int]:
+        """Everything story assignment needs: stories (with centroid and members), the
+        document frequency of every term, the number of documents and the next story id."""
+        stories = []
+        members: dict[int, list[int]] = {}
+        for r in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY rowid"):
+            members.setdefault(r[0], []).append(r[1])
+        for r in self.db.execute("SELECT * FROM stories ORDER BY id"):
+            d = dict(r)
+            d["centroid"] = json.loads(d["centroid"])
+            d["actors"] = json.loads(d["actors"])
+            d["article_ids"] = members.get(d["id"], [])
+            stories.append(d)
+        df = {r[0]: r[1] for r in self.db.execute("SELECT term, df FROM story_terms")}
+        n_docs = self.db.execute("SELECT COUNT(*) FROM story_articles").fetchone()[0]
+        next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0]
+        return stories, df, int(n_docs), int(next_id)
+
+    def story_article_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
+        """Article id -> story id, for the given articles that have a story."""
+        wanted = sorted(set(article_ids))
+        result: dict[int, int] = {}
+        for chunk, marks in _id_chunks(wanted):
+            for r in self.db.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                result[r[0]] = r[1]
+        return result
+
+    def save_story(self, story: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO stories (id, title, start, end, n_articles, n_sources, actors, terms, "
+            "centroid, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET title = excluded.title, start = excluded.start, "
+            "end = excluded.end, n_articles = excluded.n_articles, "
+            "n_sources = excluded.n_sources, actors = excluded.actors, terms = excluded.terms, "
+            "centroid = excluded.centroid, updated_at = excluded.updated_at",
+            (
+                story["id"],
+                story["title"],
+                story["start"],
+                story["end"],
+                story["n_articles"],
+                story["n_sources"],
+                json.dumps(story["actors"], sort_keys=True),
+                json.dumps(story["terms"]),
+                json.dumps(story["centroid"], sort_keys=True),
+                now(),
+            ),
+        )
+
+    def add_story_articles(self, rows: Iterable[tuple[int, int, float, str | None]]) -> None:
+        """(article_id, story_id, similarity, day) rows."""
+        self.db.executemany(
+            "INSERT INTO story_articles (article_id, story_id, similarity, day) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+            "story_id = excluded.story_id, similarity = excluded.similarity, day = excluded.day",
+            rows,
+        )
+
+    def add_story_terms(self, terms: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO story_terms (term, df) VALUES (?, 1) "
+            "ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            [(t,) for t in terms],
+        )
+
+    def stories(self, limit: int | None = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories, most recent first, with their article ids."""
+        sql = (
+            "SELECT id, title, start, end, n_articles, n_sources, actors, terms FROM stories "
+            "ORDER BY COALESCE(end, '0000') DESC, id DESC"
+        )
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [limit, offset]
+        rows = [dict(r) for r in self.db.execute(sql, params)]
+        ids = [r["id"] for r in rows]
+        members: dict[int, list[int]] = {}
+        for chunk, marks in _id_chunks(ids):
+            for r in self.db.execute(
+                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks}) "
+                "ORDER BY COALESCE(day, '9999'), article_id",
+                chunk,
+            ):
+                members.setdefault(r[0], []).append(r[1])
+        for r in rows:
+            r["actors"] = json.loads(r["actors"])
+            r["terms"] = json.loads(r["terms"])
+            r["article_ids"] = members.get(r["id"], [])
+        return rows
+
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, title, start, end, n_articles, n_sources, actors, terms FROM stories "
+            "WHERE id = ?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        d["actors"] = json.loads(d["actors"])
+        d["terms"] = json.loads(d["terms"])
+        d["articles"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT a.id, a.title, a.outlet, a.url, a.published, a.published_start, "
+                "a.published_end, s.similarity, s.day FROM story_articles s "
+                "JOIN articles a ON a.id = s.article_id WHERE s.story_id = ? "
+                "ORDER BY COALESCE(s.day, a.published_start, '9999'), a.id",
+                (story_id,),
+            )
+        ]
+        d["article_ids"] = [a["id"] for a in d["articles"]]
+        return d
+
+    def article_titles(self, article_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(article_ids))
+        result: dict[int, str] = {}
+        for chunk, marks in _id_chunks(wanted):
+            for r in self.db.execute(
+                f"SELECT id, title FROM articles WHERE id IN ({marks})", chunk
+            ):
+                result[r[0]] = r[1]
+        return result
+
+    def replace_quotes(self, article_id: int, quotes: Iterable[Quote]) -> None:
+        self.db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO quotes (article_id, start, end, sentence, text, verb, kind, "
+            "speaker_text, speaker_start, speaker_end, speaker_code, speaker_name, speaker_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    q.start,
+                    q.end,
+                    q.sentence,
+                    q.text,
+                    q.verb,
+                    q.kind,
+                    q.speaker_text,
+                    q.speaker_start,
+                    q.speaker_end,
+                    q.speaker_code,
+                    q.speaker_name,
+                    q.speaker_id,
+                )
+                for q in quotes
+            ],
+        )
+
+    def quotes(
+        self,
+        article_id: int | None = None,
+        speaker_code: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("article_id = ?")
+            params.append(article_id)
+        if speaker_code is not None:
+            clauses.append("(speaker_code = ? OR speaker_code LIKE ?)")
+            params += [speaker_code, speaker_code + "___"]
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = f"SELECT * FROM quotes {where} ORDER BY article_id, start"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+    def replace_quantities(self, article_id: int, quantities: Iterable[Quantity]) -> None:
+        self.db.execute("DELETE FROM quantities WHERE article_id = ?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO quantities (article_id, what, value, unit, approximate, text, noun, "
+            "start, end, sentence, sentence_start, sentence_end, actor_code, year) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    article_id,
+                    q.what,
+                    q.value,
+                    q.unit,
+                    int(q.approximate),
+                    q.text,
+                    q.noun,
+                    q.start,
+                    q.end,
+                    q.sentence,
+                    q.sentence_start,
+                    q.sentence_end,
+                    q.actor_code,
+                    q.year,
+                )
+                for q in quantities
+            ],
+        )
+
+    def quantities(self, what: str | None = None) -> list[dict[str, Any]]:
+        """Stored quantities with their sentence text."""
+        where, params = ("WHERE q.what = ?", [what]) if what else ("", [])
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT q.*, substr(a.text, q.sentence_start + 1, "
+                "q.sentence_end - q.sentence_start) AS sentence_text FROM quantities q "
+                f"JOIN articles a ON a.id = q.article_id {where} ORDER BY q.article_id, q.start",
+                params,
+            )
+        ]
+
+    def quantity_rows(self, whats: Iterable[str]) -> list[Quantity]:
+        """Quantities of the given kinds, as dataclasses (for regrouping claims)."""
+        wanted = sorted(set(whats))
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        return [
+            Quantity(
+                what=r["what"],
+                value=r["value"],
+                unit=r["unit"],
+                approximate=bool(r["approximate"]),
+                text=r["text"],
+                noun=r["noun"],
+                start=r["start"],
+                end=r["end"],
+                sentence=r["sentence"],
+                sentence_start=r["sentence_start"],
+                sentence_end=r["sentence_end"],
+                actor_code=r["actor_code"],
+                year=r["year"],
+                article_id=r["article_id"],
+            )
+            for r in self.db.execute(
+                f"SELECT * FROM quantities WHERE what IN ({marks}) ORDER BY article_id, start",
+                wanted,
+            )
+        ]
+
+    def replace_claims(self, whats: Iterable[str], claims: Iterable[Claim]) -> None:
+        """Replace the stored claims about the given kinds of quantity."""
+        wanted = sorted(set(whats))
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            self.db.execute(f"DELETE FROM claims WHERE what IN ({marks})", wanted)
+        stamp = now()
+        self.db.executemany(
+            "INSERT INTO claims (key, what, unit, actor_code, story_id, versions, n_versions, "
+            "n_sources, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    c.key,
+                    c.what,
+                    c.unit,
+                    c.actor_code,
+                    c.story_id,
+                    json.dumps([_claim_version(v) for v in c.versions]),
+                    len(c.versions),
+                    len({o for v in c.versions for o in v.origin_ids}),
+                    stamp,
+                )
+                for c in claims
+            ],
+        )
+
+    def claims(self) -> list[dict[str, Any]]:
+        rows = []
+        for r in self.db.execute("SELECT * FROM claims ORDER BY n_sources DESC, id"):
+            d = dict(r)
+            d["versions"] = json.loads(d["versions"])
+            rows.append(d)
+        return rows
+
+    def sentence_texts(
+        self, spans: Iterable[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], str]:
+        """The text of (article_id, start, end) spans."""
+        result = {}
+        for article_id, start, end in set(spans):
+            row = self.db.execute(
+                "SELECT substr(text, ? + 1, ?) FROM articles WHERE id = ?",
+                (start, end - start, article_id),
+            ).fetchone()
+            if row is not None:
+                result[(article_id, start, end)] = row[0]
+        return result
+
+    # Relations over time. ``event_units`` holds one row per stored event with its
+    # independent-source key; ``dyad_periods`` the per-period aggregates the dyad views read.
+
+    def replace_event_units(
+        self, article_ids: Iterable[int], units: Iterable[tuple[Any, ...]]
+    ) -> set[tuple[str, str]]:
+        """Replace the units of the articles; returns the (source, target) pairs touched
+        (before and after), whose aggregates need refreshing."""
+        wanted = sorted(set(article_ids))
+        touched: set[tuple[str, str]] = set()
+        for chunk, marks in _id_chunks(wanted):
+            touched.update(
+                (r[0], r[1])
+                for r in self.db.execute(
+                    "SELECT DISTINCT source_code, target_code FROM event_units "
+                    f"WHERE article_id IN ({marks})",
+                    chunk,
+                )
+            )
+            self.db.execute(f"DELETE FROM event_units WHERE article_id IN ({marks})", chunk)
+        rows = list(units)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO event_units (event_id, article_id, origin_id, unit_key, "
+            "source_code, target_code, day, quad_class, root, goldstein, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        touched.update((r[4], r[5]) for r in rows)
+        return touched
+
+    _UNIT_COLUMNS = (
+        "event_id, article_id, origin_id, unit_key, source_code, target_code, day, "
+        "quad_class, root, goldstein"
+    )
+
+    def iter_units(
+        self, pairs: Iterable[tuple[str, str]] = (), actors: Iterable[str] = (), every: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Counted units of the given pairs (either direction), of events involving the
+        given actors, or (``every``) all of them."""
+        cols = self._UNIT_COLUMNS
+        if every:
+            yield from (
+                dict(r)
+                for r in self.db.execute(f"SELECT {cols} FROM event_units WHERE counted = 1")
+            )
+            return
+        seen: set[int] = set()
+        queries: list[tuple[str, tuple[str, ...]]] = []
+        for s, t in sorted(set(pairs)):
+            queries.append(("source_code = ? AND target_code = ?", (s, t)))
+            queries.append(("source_code = ? AND target_code = ?", (t, s)))
+        for actor in sorted(set(actors)):
+            queries.append(("source_code = ?", (actor,)))
+            queries.append(("target_code = ?", (actor,)))
+        for where, params in queries:
+            for r in self.db.execute(
+                f"SELECT {cols} FROM event_units WHERE {where} AND counted = 1", params
+            ):
+                if r[0] not in seen:
+                    seen.add(r[0])
+                    yield dict(r)
+
+    def delete_dyad_periods(self, keys: Iterable[tuple[str, str, str]] | None = None) -> None:
+        """Delete the aggregates of (direction, source, target) keys, or all of them."""
+        if keys is None:
+            self.db.execute("DELETE FROM dyad_periods")
+            return
+        self.db.executemany(
+            "DELETE FROM dyad_periods WHERE direction = ? AND source_code = ? AND target_code = ?",
+            sorted(set(keys)),
+        )
+
+    def insert_dyad_periods(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """(direction, source, target, grain, period, n_events, n_mentions, n_sources,
+        goldstein_sum, quad1..quad4, roots JSON) rows."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO dyad_periods (direction, source_code, target_code, grain, "
+            "period, n_events, n_mentions, n_sources, goldstein_sum, quad1, quad2, quad3, "
+            "quad4, roots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def dyad_periods(
+        self,
+        source: str,
+        target: str,
+        grain: str,
+        direction: str = "both",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Aggregates per period for source -> target ('out') or between them ('both');
+        ``target='*'`` is everyone. One index range scan on the primary key."""
+        if direction == "both" and target != "*":
+            source, target = min(source, target), max(source, target)
+        sql = (
+            "SELECT period, n_events, n_mentions, n_sources, goldstein_sum, quad1, quad2, "
+            "quad3, quad4, roots FROM dyad_periods WHERE direction = ? AND source_code = ? "
+            "AND target_code = ? AND grain = ?"
+        )
+        params: list[Any] = [direction, source, target, grain]
+        if since:
+            sql += " AND period >= ?"
+            params.append(since)
+        if until:
+            sql += " AND period <= ?"
+            params.append(until)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY period", params)]
+
+    def dyad_units(
+        self,
+        source: str,
+        target: str,
+        direction: str,
+        day_from: str,
+        day_to: str,
+        counted_only: bool = True,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """The events behind a point: units of the dyad with their day in [from, to], with
+        the article and sentence they come from."""
+        if target == "*":
+            if direction == "both":
+                where, params = "(u.source_code = ? OR u.target_code = ?)", [source, source]
+            else:
+                where, params = "u.source_code = ?", [source]
+        elif source == "*":
+            where, params = "u.target_code = ?", [target]
+        elif direction == "both":
+            where = (
+                "((u.source_code = ? AND u.target_code = ?) OR "
+                "(u.source_code = ? AND u.target_code = ?))"
+            )
+            params = [source, target, target, source]
+        else:
+            where, params = "u.source_code = ? AND u.target_code = ?", [source, target]
+        if counted_only:
+            where += " AND u.counted = 1"
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT u.event_id, u.article_id, u.origin_id, u.unit_key, u.day, u.quad_class, "
+                "u.root, u.goldstein, u.counted, e.code, e.source_code AS event_source, "
+                "e.target_code AS event_target, e.source_name, e.target_name, e.trigger, "
+                "e.modality, e.sentence, e.sentence_start, e.sentence_end, "
+                "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) "
+                "AS sentence_text, a.title, a.outlet FROM event_units u "
+                "JOIN events e ON e.id = u.event_id JOIN articles a ON a.id = u.article_id "
+                f"WHERE {where} AND u.day BETWEEN ? AND ? ORDER BY u.day, u.event_id LIMIT ?",
+                [*params, day_from, day_to, limit],
+            )
+        ]
+
+    def iter_dyad_periods(self, direction: str, grain: str) -> Iterator[dict[str, Any]]:
+        """Every aggregate row of one direction and grain, pairs with everyone left out."""
+        for r in self.db.execute(
+            "SELECT * FROM dyad_periods WHERE direction = ? AND grain = ? AND source_code != '*' "
+            "AND target_code != '*' ORDER BY source_code, target_code, period",
+            (direction, grain),
+        ):
+            yield dict(r)
+
+    def events_with_sentences(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """Events of the articles with their sentence text, article title and outlet."""
+        wanted = sorted(set(article_ids))
+        rows: list[dict[str, Any]] = []
+        for chunk, marks in _id_chunks(wanted):
+            rows.extend(
+                dict(r)
+                for r in self.db.execute(
+                    "SELECT e.*, substr(a.text, e.sentence_start + 1, "
+                    "e.sentence_end - e.sentence_start) AS sentence_text, a.title, a.outlet "
+                    f"FROM events e JOIN articles a ON a.id = e.article_id "
+                    f"WHERE e.article_id IN ({marks}) ORDER BY e.article_id, e.sentence",
+                    chunk,
+                )
+            )
+        return rows
+
+    def dyad_actors(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Actors with the most counted events (for pickers and the network view)."""
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT source_code AS actor, SUM(n_events) AS n_events FROM dyad_periods "
+                "WHERE direction = 'both' AND target_code = '*' AND grain = 'month' "
+                "GROUP BY source_code ORDER BY 2 DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def dyad_pairs(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Directed pairs with their totals: the edges of the actor network."""
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT source_code, target_code, SUM(n_events) AS n_events, "
+                "SUM(goldstein_sum) AS goldstein_sum, SUM(quad1 + quad2) AS cooperation, "
+                "SUM(quad3 + quad4) AS conflict FROM dyad_periods WHERE direction = 'out' "
+                "AND grain = 'month' AND source_code != '*' AND target_code != '*' "
+                "GROUP BY source_code, target_code ORDER BY 3 DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    # --- web ---
+
+    def actor_overview(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Resolved actors by how often they are mentioned, with their event counts."""
+        rows = self.db.execute(
+            """
+            WITH m AS (
+                SELECT actor_code AS code, MAX(actor_name) AS name, COUNT(*) AS n_mentions,
+                       COUNT(DISTINCT article_id) AS n_articles
+                FROM mentions WHERE actor_code IS NOT NULL GROUP BY actor_code
+            ),
+            s AS (SELECT source_code AS code, COUNT(*) AS n FROM events GROUP BY 1),
+            t AS (SELECT target_code AS code, COUNT(*) AS n FROM events
+                  WHERE target_code IS NOT NULL GROUP BY 1)
+            SELECT m.code, m.name, m.n_mentions, m.n_articles,
+                   COALESCE(s.n, 0) AS n_as_source, COALESCE(t.n, 0) AS n_as_target
+            FROM m LEFT JOIN s ON s.code = m.code LEFT JOIN t ON t.code = m.code
+            ORDER BY m.n_articles DESC, m.n_mentions DESC, m.code LIMIT ?
+            """,
+            (limit,),
+        )
+        return [dict(r) for r in rows]
+
+    def actor_detail(self, code: str, limit: int = 100) -> dict[str, Any]:
+        """One actor: names used for it, articles mentioning it, its events, counterparts."""
+        one = self.db.execute
+        names = [
+            dict(r)
+            for r in one(
+                "SELECT text, COUNT(*) AS n FROM mentions WHERE actor_code = ? "
+                "GROUP BY text ORDER BY n DESC, text LIMIT 20",
+                (code,),
+            )
+        ]
+        name_row = one(
+            "SELECT actor_name, country, kind FROM mentions WHERE actor_code = ? "
+            "GROUP BY actor_name ORDER BY COUNT(*) DESC LIMIT 1",
+            (code,),
+        ).fetchone()
+        articles = [
+            dict(r)
+            for r in one(
+                "SELECT a.id, a.title, a.outlet, a.published, a.published_start, "
+                "COUNT(*) AS n_mentions FROM mentions m JOIN articles a ON a.id = m.article_id "
+                "WHERE m.actor_code = ? GROUP BY a.id "
+                "ORDER BY COALESCE(a.published_start, '9999'), a.id LIMIT ?",
+                (code, limit),
+            )
+        ]
+        events = [
+            {**dict(r), "title": r["title"]}
+            for r in one(
+                "SELECT e.id, e.article_id, e.sentence, e.sentence_start, e.sentence_end, "
+                "e.source_code, e.target_code, e.code, e.root, e.quad_class, e.goldstein, "
+                "e.trigger, e.modality, e.date, e.date_start, a.title "
+                "FROM events e JOIN articles a ON a.id = e.article_id "
+                "WHERE e.source_code = ? OR e.target_code = ? "
+                "ORDER BY COALESCE(e.date_start, a.published_start, '9999'), e.id LIMIT ?",
+                (code, code, limit),
+            )
+        ]
+        counterparts = [
+            dict(r)
+            for r in one(
+                """
+                SELECT other, COUNT(*) AS n_events, ROUND(SUM(goldstein), 2) AS goldstein_sum
+                FROM (SELECT target_code AS other, goldstein FROM events
+                      WHERE source_code = ? AND target_code IS NOT NULL
+                      UNION ALL
+                      SELECT source_code AS other, goldstein FROM events WHERE target_code = ?)
+                WHERE other != ? GROUP BY other ORDER BY n_events DESC, other LIMIT 30
+                """,
+                (code, code, code),
+            )
+        ]
+        return {
+            "code": code,
+            "name": name_row["actor_name"] if name_row else None,
+            "country": name_row["country"] if name_row else None,
+            "kind": name_row["kind"] if name_row else None,
+            "names": names,
+            "articles": articles,
+            "events": events,
+            "counterparts": counterparts,
+        }
+
+    def actor_network(self, limit: int = 150) -> dict[str, list[dict[str, Any]]]:
+        """Actors as nodes; edges weighted by coded events between them and by articles
+        mentioning both (co-occurrence)."""
+        one = self.db.execute
+        event_edges = {
+            (r[0], r[1]): (r[2], r[3])
+            for r in one(
+                "SELECT MIN(source_code, target_code), MAX(source_code, target_code), "
+                "COUNT(*), SUM(goldstein) FROM events "
+                "WHERE target_code IS NOT NULL AND target_code != source_code GROUP BY 1, 2"
+            )
+        }
+        co_edges = {
+            (r[0], r[1]): r[2]
+            for r in one(
+                """
+                WITH pairs AS (SELECT DISTINCT article_id, actor_code FROM mentions
+                               WHERE actor_code IS NOT NULL)
+                SELECT a.actor_code, b.actor_code, COUNT(*) FROM pairs a
+                JOIN pairs b ON a.article_id = b.article_id AND a.actor_code < b.actor_code
+                GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?
+                """,
+                (limit * 4,),
+            )
+        }
+        edges = []
+        for key in set(event_edges) | set(co_edges):
+            n_events, goldstein = event_edges.get(key, (0, 0.0))
+            edges.append(
+                {
+                    "a": key[0],
+                    "b": key[1],
+                    "n_events": n_events,
+                    "goldstein_sum": round(goldstein or 0.0, 2),
+                    "n_articles": co_edges.get(key, 0),
+                }
+            )
+        edges.sort(key=lambda e: (-(e["n_events"] * 3 + e["n_articles"]), e["a"], e["b"]))
+        edges = edges[:limit]
+        wanted = {e["a"] for e in edges} | {e["b"] for e in edges}
+        nodes = [r for r in self.actor_overview(limit=10_000) if r["code"] in wanted]
+        known = {n["code"] for n in nodes}
+        nodes += [
+            {"code": c, "name": None, "n_mentions": 0, "n_articles": 0}
+            for c in sorted(wanted - known)
+        ]
+        return {"nodes": nodes, "edges": edges}
+
+    def add_events_bulk(self, rows: Iterable[tuple[int, Event]]) -> int:
+        """Insert many (article_id, event) rows in one statement stream (synthetic corpora,
+        benchmarks); unlike ``replace_events`` it keeps the events already stored."""
+        cols = ", ".join(_EVENT_COLUMNS)
+        marks = ", ".join("?" * (len(_EVENT_COLUMNS) + 1))
+        n = 0
+
+        def flat() -> Iterator[tuple[Any, ...]]:
+            nonlocal n
+            for article_id, event in rows:
+                row = event_row(event)
+                n += 1
+                yield (article_id, *(row[c] for c in _EVENT_COLUMNS))
+
+        self.db.executemany(f"INSERT INTO events (article_id, {cols}) VALUES ({marks})", flat())
+        return n
+
+    # --- provenance -----------------------------------------------------------------------
+
+    def clear_provenance(self, article_ids: Iterable[int]) -> None:
+        """Forget fingerprints and links of articles about to be (re)processed."""
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(
+                f"DELETE FROM provenance_fingerprints WHERE article_id IN ({marks})", chunk
+            )
+            self.db.execute(
+                f"DELETE FROM copy_links WHERE copy_id IN ({marks}) OR origin_id IN ({marks})",
+                chunk + chunk,
+            )
+
+    def save_fingerprints(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO provenance_fingerprints (article_id, n_words, word_shingles, "
+            "skeleton_shingles, anchors, sig_words, sig_skeleton, sig_anchors) VALUES "
+            "(:article_id, :n_words, :word_shingles, :skeleton_shingles, :anchors, :sig_words, "
+            ":sig_skeleton, :sig_anchors)",
+            list(rows),
+        )
+
+    def iter_fingerprints(
+        self, article_ids: Iterable[int] | None = None, signatures_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Stored fingerprints (with the article's text hash and publication start).
+
+        ``signatures_only`` leaves out the shingle sets: enough to rebuild the LSH index.
+        """
+        cols = (
+            "f.article_id, f.n_words, f.sig_words, f.sig_skeleton, f.sig_anchors, "
+            "a.text_hash, COALESCE(a.published_start, a.published) AS published"
+        )
+        if not signatures_only:
+            cols += ", f.word_shingles, f.skeleton_shingles, f.anchors"
+        sql = f"SELECT {cols} FROM provenance_fingerprints f JOIN articles a ON a.id = f.article_id"
+        if article_ids is None:
+            for r in self.db.execute(sql + " ORDER BY f.article_id"):
+                yield dict(r)
+            return
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(sql + f" WHERE f.article_id IN ({marks})", chunk):
+                yield dict(r)
+
+    def removed_lines(self, article_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+        """What cleaning removed from each article: (line, reason) in order."""
+        result: dict[int, list[tuple[str, str]]] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT article_id, line, reason FROM article_removed_lines "
+                f"WHERE article_id IN ({marks}) ORDER BY article_id, position",
+                chunk,
+            ):
+                result.setdefault(r[0], []).append((r[1], r[2]))
+        return result
+
+    def article_texts(self, article_ids: Iterable[int]) -> dict[int, str]:
+        result: dict[int, str] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk):
+                result[r[0]] = r[1]
+        return result
+
+    def add_copy_links(self, rows: Iterable[tuple[int, int, str, float, dict[str, Any]]]) -> None:
+        """Links as (copy_id, origin_id, link_type, score, evidence); one per unordered pair."""
+        stamp = now()
+        for copy_id, origin_id, link_type, score, evidence in rows:
+            self.db.execute(
+                "DELETE FROM copy_links WHERE (copy_id = ? AND origin_id = ?) "
+                "OR (copy_id = ? AND origin_id = ?)",
+                (copy_id, origin_id, origin_id, copy_id),
+            )
+            self.db.execute(
+                "INSERT INTO copy_links (copy_id, origin_id, link_type, score, evidence, "
+                "found_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (copy_id, origin_id, link_type, score, json.dumps(evidence), stamp),
+            )
+
+    def copy_group_links(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """Every link in the copy groups (connected components) of these articles."""
+        seen: set[int] = set()
+        frontier = set(article_ids)
+        links: dict[tuple[int, int], dict[str, Any]] = {}
+        while frontier:
+            seen |= frontier
+            found: set[int] = set()
+            for chunk in _chunks(frontier):
+                marks = ",".join("?" * len(chunk))
+                for r in self.db.execute(
+                    f"SELECT * FROM copy_links WHERE copy_id IN ({marks}) "
+                    f"OR origin_id IN ({marks})",
+                    chunk + chunk,
+                ):
+                    d = dict(r)
+                    d["evidence"] = json.loads(d["evidence"] or "{}")
+                    links[(d["copy_id"], d["origin_id"])] = d
+                    found.update((d["copy_id"], d["origin_id"]))
+            frontier = found - seen
+        return list(links.values())
+
+    def origin_facts(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """What choosing a group's origin needs: publication, length, spun/translated scores."""
+        result: list[dict[str, Any]] = []
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT a.id, COALESCE(a.published_start, a.published) AS published, "
+                f"length(a.text) AS n_chars, COALESCE(p.spun, 0) AS spun, "
+                f"COALESCE(p.machine_translated, 0) AS machine_translated "
+                f"FROM articles a LEFT JOIN article_provenance p ON p.article_id = a.id "
+                f"WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                result.append(dict(r))
+        return result
+
+    def save_signals(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Quality signals per article; a new article starts as its own origin."""
+        self.db.executemany(
+            "INSERT INTO article_provenance (article_id, origin_id, spun, spun_evidence, "
+            "machine_translated, machine_translated_evidence, content_farm, "
+            "content_farm_evidence) VALUES (:article_id, :article_id, :spun, :spun_evidence, "
+            ":machine_translated, :machine_translated_evidence, :content_farm, "
+            ":content_farm_evidence) ON CONFLICT(article_id) DO UPDATE SET "
+            "spun = excluded.spun, spun_evidence = excluded.spun_evidence, "
+            "machine_translated = excluded.machine_translated, "
+            "machine_translated_evidence = excluded.machine_translated_evidence, "
+            "content_farm = excluded.content_farm, "
+            "content_farm_evidence = excluded.content_farm_evidence",
+            [
+                {
+                    **r,
+                    **{
+                        k: json.dumps(r[k], ensure_ascii=False)
+                        for k in (
+                            "spun_evidence",
+                            "machine_translated_evidence",
+                            "content_farm_evidence",
+                        )
+                    },
+                }
+                for r in rows
+            ],
+        )
+
+    def update_spun(self, article_id: int, score: float, evidence: list[str]) -> None:
+        self.db.execute(
+            "UPDATE article_provenance SET spun = ?, spun_evidence = ? WHERE article_id = ?",
+            (score, json.dumps(evidence, ensure_ascii=False), article_id),
+        )
+
+    def set_origins(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
+        """(article_id, origin_id, group_size, reason) for articles already in provenance."""
+        self.db.executemany(
+            "UPDATE article_provenance SET origin_id = ?, group_size = ?, origin_reason = ? "
+            "WHERE article_id = ?",
+            [(origin, size, reason, article_id) for article_id, origin, size, reason in rows],
+        )
+
+    def provenance(self, article_id: int) -> dict[str, Any] | None:
+        """An article's signals, origin and the links of its copy group."""
+        row = self.db.execute(
+            "SELECT * FROM article_provenance WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        for k in ("spun_evidence", "machine_translated_evidence", "content_farm_evidence"):
+            d[k] = json.loads(d[k] or "[]")
+        d["links"] = self.copy_group_links([article_id])
+        members = {article_id, d["origin_id"]}
+        for link in d["links"]:
+            members.update((link["copy_id"], link["origin_id"]))
+        d["members"] = [
+            dict(r)
+            for r in self.db.execute(
+                f"SELECT id, title, outlet, url, COALESCE(published_start, published) AS published "
+                f"FROM articles WHERE id IN ({','.join('?' * len(members))}) ORDER BY id",
+                sorted(members),
+            )
+        ]
+        return d
+
+    def iter_copy_links_for_export(self) -> Iterator[dict[str, Any]]:
+        for r in self.db.execute(
+            "SELECT l.copy_id AS article_id, l.origin_id, p.origin_id AS group_origin_id, "
+            "l.link_type, l.score, l.evidence FROM copy_links l "
+            "LEFT JOIN article_provenance p ON p.article_id = l.copy_id "
+            "ORDER BY l.copy_id, l.origin_id"
+        ):
+            d = dict(r)
+            d["evidence"] = json.loads(d["evidence"] or "{}")
+            yield {k: d.get(k) for k in COPY_EXPORT_FIELDS}
+
+    # --- actors ---------------------------------------------------------------------------
+
+    def replace_actor_kb(
+        self,
+        actors: Iterable[tuple[str, str | None, str, str, str | None, str]],
+        aliases: Iterable[tuple[str, str, str]],
+        roles: Iterable[tuple[str, str, str, str | None, str, str | None, int]],
+    ) -> None:
+        """Replace the stored knowledge base: (id, code, name, kind, country, source) rows,
+        (actor_id, alias, category) rows and (actor_id, country, office, code, start, end,
+        approximate) rows."""
+        self.db.execute("DELETE FROM actor_roles")
+        self.db.execute("DELETE FROM actor_aliases")
+        self.db.execute("DELETE FROM actors")
+        self.db.executemany(
+            "INSERT INTO actors (id, code, name, kind, country, source) VALUES (?, ?, ?, ?, ?, ?)",
+            actors,
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, category) VALUES (?, ?, ?)",
+            aliases,
+        )
+        self.db.executemany(
+            "INSERT INTO actor_roles (actor_id, country, office, code, start, end, approximate) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            roles,
+        )
+
+    def actor_kb_size(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM actors").fetchone()[0])
+
+    def find_actors(self, query: str | None, limit: int = 100) -> list[dict[str, Any]]:
+        """Actors whose id, code, name or an alias contains ``query``, with corpus counts."""
+        params: list[Any] = []
+        where = ""
+        if query:
+            like = f"%{query}%"
+            where = (
+                "WHERE a.id LIKE ? OR a.code = ? COLLATE NOCASE OR a.name LIKE ? OR a.id IN "
+                "(SELECT actor_id FROM actor_aliases WHERE alias LIKE ?)"
+            )
+            params = [like, query, like, like]
+        rows = self.db.execute(
+            "SELECT a.id, a.code, a.name, a.kind, a.country, a.source, "
+            "(SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id OR m.person_id = a.id) "
+            f"AS n_mentions FROM actors a {where} ORDER BY n_mentions DESC, a.id LIMIT ?",
+            [*params, limit],
+        )
+        return [dict(r) for r in rows]
+
+    def actor_roles(self, actor_id: str) -> list[dict[str, Any]]:
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT country, office, code, start, end, approximate FROM actor_roles "
+                "WHERE actor_id = ? ORDER BY start",
+                (actor_id,),
+            )
+        ]
+
+    def actor_aliases(self, actor_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
+                (actor_id,),
+            )
+        ]
+
+    def actor_report(self, key: str, limit: int = 20) -> dict[str, Any] | None:
+        """What the corpus says about an actor (an actor id, a code or a name)."""
+        actor = self.db.execute(
+            "SELECT * FROM actors WHERE id = ? OR name = ? COLLATE NOCASE "
+            "OR id IN (SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE) "
+            "ORDER BY kind = 'person' DESC LIMIT 1",
+            (key, key, key),
+        ).fetchone()
+        code = key.upper() if actor is None else None
+        if actor is None:
+            n = self.db.execute(
+                "SELECT COUNT(*) FROM mentions WHERE actor_code = ?", (code,)
+            ).fetchone()[0]
+            if not n:
+                return None
+            match, params = "m.actor_code = ?", [code]
+            info: dict[str, Any] = {"id": code, "code": code, "name": code, "kind": "code"}
+        else:
+            info = dict(actor)
+            match, params = "(m.actor_id = ? OR m.person_id = ?)", [actor["id"], actor["id"]]
+        info["roles"] = self.actor_roles(info["id"])
+        info["aliases"] = self.actor_aliases(info["id"])
+        q = self.db.execute
+        info["n_mentions"] = q(f"SELECT COUNT(*) FROM mentions m WHERE {match}", params).fetchone()[
+            0
+        ]
+        info["n_articles"] = q(
+            f"SELECT COUNT(DISTINCT article_id) FROM mentions m WHERE {match}", params
+        ).fetchone()[0]
+        for key, column in (("by_code", "actor_code"), ("surface_forms", "text")):
+            info[key] = {
+                (r[0] or "unresolved"): r[1]
+                for r in q(
+                    f"SELECT {column}, COUNT(*) FROM mentions m WHERE {match} GROUP BY 1 "
+                    "ORDER BY 2 DESC LIMIT ?",
+                    [*params, limit],
+                )
+            }
+        info["articles"] = [
+            dict(r)
+            for r in q(
+                f"SELECT a.id, a.published, a.title, COUNT(*) AS n_mentions FROM mentions m "
+                f"JOIN articles a ON a.id = m.article_id WHERE {match} GROUP BY a.id "
+                "ORDER BY a.published_start DESC, a.id LIMIT ?",
+                [*params, limit],
+            )
+        ]
+        info["co_mentioned"] = [
+            dict(r)
+            for r in q(
+                f"SELECT o.actor_code AS code, MIN(o.actor_name) AS name, "
+                f"COUNT(DISTINCT o.article_id) AS n_articles FROM mentions o "
+                f"WHERE o.actor_code IS NOT NULL AND o.article_id IN "
+                f"(SELECT article_id FROM mentions m WHERE {match}) AND NOT "
+                f"{match.replace('m.', 'o.')} GROUP BY o.actor_code ORDER BY 3 DESC LIMIT ?",
+                [*params, *params, limit],
+            )
+        ]
+        return info
+
+    def iter_mentions_for_export(self) -> Iterator[dict[str, Any]]:
+        cols = ", ".join(f"m.{c}" for c in _MENTION_COLUMNS)
+        for r in self.db.execute(
+            f"SELECT m.article_id, {cols}, s.start AS sentence_start, s.end AS sentence_end "
+            "FROM mentions m LEFT JOIN sentences s ON s.article_id = m.article_id "
+            "AND s.idx = m.sentence ORDER BY m.article_id, m.start, m.end"
+        ):
+            yield dict(r)
+
+    def iter_actors_for_export(self) -> Iterator[dict[str, Any]]:
+        aliases: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+            aliases.setdefault(r[0], []).append(r[1])
+        roles: dict[str, list[dict[str, Any]]] = {}
+        for r in self.db.execute(
+            "SELECT actor_id, country, office, code, start, end, approximate FROM actor_roles "
+            "ORDER BY actor_id, start"
+        ):
+            d = dict(r)
+            roles.setdefault(d.pop("actor_id"), []).append(d)
+        for r in self.db.execute(
+            "SELECT a.*, (SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id "
+            "OR m.person_id = a.id) AS n_mentions FROM actors a ORDER BY a.id"
+        ):
+            d = dict(r)
+            d["aliases"] = sorted(set(aliases.get(d["id"], [])))
+            d["roles"] = roles.get(d["id"], [])
+            yield d
+
+
+def _chunks(ids: Iterable[int], size: int = 400) -> Iterator[list[int]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), size):
+        yield wanted[start : start + size]
+
 
 def _statements(sql: str) -> list[str]:
     """Split a migration script into statements, keeping trigger bodies whole."""
@@ -1011,3 +2242,22 @@ def _article_dict(row: sqlite3.Row) -> dict[str, Any]:
         start, end = d.get("published_start"), d.get("published_end")
         d["published_window"] = [start, end] if (start or end) else None
     return d
+
+
+def _claim_version(v: ClaimVersion) -> dict[str, Any]:
+    return {
+        "value": v.value,
+        "approximate": v.approximate,
+        "article_ids": list(v.article_ids),
+        "origin_ids": list(v.origin_ids),
+        "n_sources": v.n_sources,
+        "evidence": [list(e) for e in v.evidence],
+    }
+
+
+def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """Ids in chunks small enough for one IN (...) list, with their placeholders."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))

@@ -1,0 +1,278 @@
+"""Stories: articles reporting the same developing story, clustered incrementally.
+
+Each article becomes a TF-IDF vector (scikit-learn's analyser: lower-cased words without
+English stop words) plus the set of actors it
+mentions. A story keeps the sum of its members' unit vectors (its centroid), its actors and
+its period. A new article joins the most similar story whose period is within
+``story_window_days`` of its date, when the similarity reaches ``story_threshold``; otherwise
+it opens a new story. Story ids never change once given: nothing is re-clustered, so an
+analyst's bookmarks stay valid as news arrives. IDF weights come from the document
+frequencies of every article seen so far and are applied at comparison time, so the
+centroids need no rewriting when the vocabulary statistics move.
+
+Pure functions: the analysis stage loads the stories and frequencies from the store,
+calls ``assign`` and writes the changed stories back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from .model import Article
+
+# How many centroid terms a story keeps: enough to compare, small enough to store.
+CENTROID_TERMS = 400
+
+
+@dataclass(frozen=True)
+class StoryDoc:
+    """What clustering needs of one article."""
+
+    article_id: int
+    title: str
+    text: str
+    day: date | None
+    actors: frozenset[str] = frozenset()
+
+
+@dataclass
+class Story:
+    id: int
+    centroid: dict[str, float] = field(default_factory=dict)
+    n_articles: int = 0
+    start: date | None = None
+    end: date | None = None
+    actors: Counter[str] = field(default_factory=Counter)
+    article_ids: list[int] = field(default_factory=list)
+    title: str = ""
+    changed: bool = False
+
+
+@dataclass(frozen=True)
+class Assignment:
+    article_id: int
+    story_id: int
+    similarity: float  # 0.0 for the article that opened the story
+    created: bool
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(
+        stop_words="english", ngram_range=(1, 1), lowercase=True, strip_accents="unicode"
+    ).build_analyzer()
+
+
+def term_counts(text: str) -> Counter[str]:
+    counts: Counter[str] = Counter(t for t in _analyzer()(text) if not t.isdigit())
+    return counts
+
+
+def unit_vector(counts: Mapping[str, int | float]) -> dict[str, float]:
+    """Term frequencies, L2-normalised (IDF is applied later, at comparison time)."""
+    weights = {t: float(c) for t, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
+
+
+def doc_counts(doc: StoryDoc) -> Counter[str]:
+    # The headline says what the story is: it counts as much as three body mentions.
+    counts = term_counts(doc.text)
+    for term in term_counts(doc.title):
+        counts[term] += 3
+    return counts
+
+
+def idf(term: str, df: Mapping[str, int], n_docs: int) -> float:
+    """scikit-learn's smoothed IDF: ln((1 + n) / (1 + df)) + 1."""
+    return math.log((1 + n_docs) / (1 + df.get(term, 0))) + 1.0
+
+
+def cosine(
+    a: Mapping[str, float], b: Mapping[str, float], df: Mapping[str, int], n_docs: int
+) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = 0.0
+    for t, w in a.items():
+        other = b.get(t)
+        if other:
+            dot += w * other * idf(t, df, n_docs) ** 2
+    na = math.sqrt(sum((w * idf(t, df, n_docs)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * idf(t, df, n_docs)) ** 2 for t, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+def article_day(article: Article) -> date | None:
+    """The day an article reports from: its date, or the middle of a window of at most a
+    month; None when the publication date is not known that closely."""
+    p = article.published
+    try:
+        if p.date and p.precision == "day":
+            return date.fromisoformat(p.date)
+        if p.window_start and p.window_end:
+            lo, hi = date.fromisoformat(p.window_start), date.fromisoformat(p.window_end)
+            if (hi - lo).days <= 31:
+                return lo + (hi - lo) / 2
+    except ValueError:
+        return None
+    return None
+
+
+def _in_window(story: Story, day: date | None, window: timedelta) -> bool:
+    if day is None or story.start is None or story.end is None:
+        return True
+    return story.start - window <= day <= story.end + window
+
+
+def similarity(
+    doc_vec: Mapping[str, float],
+    doc: StoryDoc,
+    story: Story,
+    df: Mapping[str, int],
+    n_docs: int,
+    actor_weight: float,
+) -> float:
+    text_sim = cosine(doc_vec, story.centroid, df, n_docs)
+    if not doc.actors or not story.actors:
+        return text_sim
+    return (1 - actor_weight) * text_sim + actor_weight * jaccard(doc.actors, story.actors)
+
+
+def assign(
+    docs: Sequence[StoryDoc],
+    stories: list[Story],
+    df: Counter[str],
+    n_docs: int,
+    next_id: int,
+    threshold: float,
+    window_days: int,
+    actor_weight: float = 0.25,
+) -> tuple[list[Assignment], int]:
+    """Assign ``docs`` (in the order given: oldest first) to ``stories``, opening new ones.
+
+    Updates ``stories`` (marking changed ones), ``df`` in place; returns the assignments and
+    the new document count.
+    """
+    window = timedelta(days=window_days)
+    result: list[Assignment] = []
+    for doc in docs:
+        counts = doc_counts(doc)
+        df.update(counts.keys())
+        n_docs += 1
+        vec = unit_vector(counts)
+        best: Story | None = None
+        best_sim = 0.0
+        for story in stories:
+            if not _in_window(story, doc.day, window):
+                continue
+            sim = similarity(vec, doc, story, df, n_docs, actor_weight)
+            if sim > best_sim:
+                best, best_sim = story, sim
+        created = best is None or best_sim < threshold
+        if created:
+            best = Story(id=next_id)
+            next_id += 1
+            stories.append(best)
+            best_sim = 0.0
+        assert best is not None
+        _add(best, doc, vec)
+        result.append(Assignment(doc.article_id, best.id, round(best_sim, 4), created))
+    return result, n_docs
+
+
+def _add(story: Story, doc: StoryDoc, vec: Mapping[str, float]) -> None:
+    merged = dict(story.centroid)
+    for t, w in vec.items():
+        merged[t] = merged.get(t, 0.0) + w
+    if len(merged) > CENTROID_TERMS:
+        merged = dict(sorted(merged.items(), key=lambda kv: kv[1], reverse=True)[:CENTROID_TERMS])
+    story.centroid = merged
+    story.n_articles += 1
+    story.article_ids.append(doc.article_id)
+    story.actors.update(doc.actors)
+    if doc.day is not None:
+        story.start = doc.day if story.start is None else min(story.start, doc.day)
+        story.end = doc.day if story.end is None else max(story.end, doc.day)
+    story.changed = True
+
+
+def choose_title(
+    titles: Mapping[int, str], story: Story, df: Mapping[str, int], n_docs: int
+) -> str:
+    """Extractive: the member headline closest to the story's centroid; key terms when no
+    member has a headline."""
+    best, best_sim = "", -1.0
+    for article_id in sorted(titles):
+        title = titles[article_id].strip()
+        if not title:
+            continue
+        sim = cosine(unit_vector(term_counts(title)), story.centroid, df, n_docs)
+        if sim > best_sim:
+            best, best_sim = title, sim
+    return best or ", ".join(key_terms(story, df, n_docs, 5))
+
+
+def key_terms(story: Story, df: Mapping[str, int], n_docs: int, n: int = 10) -> list[str]:
+    scored = sorted(((w * idf(t, df, n_docs), t) for t, w in story.centroid.items()), reverse=True)
+    return [t for _, t in scored[:n]]
+
+
+def base_actor(code: str) -> str:
+    """'ARMGOV' -> 'ARM': a country code with CAMEO role codes after it names the country;
+    organisation codes (CSTO, NATO, UNSC) stay as they are."""
+    if len(code) > 3 and len(code) % 3 == 0 and code[:3].isalpha() and code[:3].isupper():
+        roles = [code[i : i + 3] for i in range(3, len(code), 3)]
+        if all(r in _ROLE_CODES for r in roles):
+            return code[:3]
+    return code
+
+
+# CAMEO actor role codes (CAMEO manual 1.1b3, chapter 3: "Role codes").
+_ROLE_CODES = frozenset(
+    [
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "PTY",
+        "COP",
+        "JUD",
+        "SPY",
+        "IGO",
+        "MED",
+        "EDU",
+        "BUS",
+        "CRM",
+        "CVL",
+        "HLH",
+        "HRI",
+        "LAB",
+        "LEG",
+        "NGO",
+        "REF",
+        "SET",
+        "AGR",
+        "ELI",
+        "ENV",
+        "MOD",
+        "RAD",
+        "UAF",
+        "RES",
+        "INS",
+        "IMG",
+    ]
+)
