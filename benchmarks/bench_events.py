@@ -78,7 +78,7 @@ def main() -> None:
         if "actors" in names:
             process_articles(store, settings, ids)
             t_actors = 0.0
-            how = "actor stage (real)"
+            how = "(later stages timed together below)"
         else:
             stand_in_actors(store, ids)
             t_actors = time.perf_counter() - t0
@@ -100,7 +100,8 @@ def main() -> None:
     print(f"articles: {len(ids)}, sentences: {len(texts)}, events: {n_events}")
     print(f"ingest:              {t_ingest:8.1f} s  ({len(ids) / t_ingest:8.1f} articles/s)")
     print(f"{how}: {t_actors:8.1f} s")
-    print(f"events stage:        {t_events:8.1f} s  ({len(ids) / t_events:8.1f} articles/s)")
+    label = "all later stages:   " if "actors" in names else "events stage:       "
+    print(f"{label} {t_events:8.1f} s  ({len(ids) / t_events:8.1f} articles/s)")
     print(f"pipeline so far:     {total:8.1f} s  ({len(ids) / total:8.1f} articles/s)")
     print(f"naive: parse every sentence with the same model: {t_naive:8.1f} s "
           f"({len(ids) / t_naive:8.1f} articles/s)")  # fmt: skip
