@@ -155,6 +155,21 @@ def _refresh_claims(store: Store, whats: set[str]) -> None:
     store.replace_claims(whats, found)
 
 
+def rebuild_relations(store: Store, settings: Settings) -> int:
+    """Recompute every event unit and every dyad aggregate from the stored events (after
+    bulk loads, a change of the excluded modalities, or new copy links); returns the number
+    of units."""
+    excluded = {m.lower() for m in settings.analysis_excluded_modalities}
+    events = list(store.iter_events_for_units())
+    origins = store.origin_ids({e["article_id"] for e in events})
+    units = relations.units_for_events(events, origins, excluded)
+    with store.transaction():
+        store.clear_event_units()
+        store.replace_event_units((), units)
+        relations.refresh(store, None)
+    return len(units)
+
+
 def _refresh_units(store: Store, settings: Settings, article_ids: list[int]) -> None:
     events = store.events_with_sentences(article_ids)
     origins = store.origin_ids({e["article_id"] for e in events})
