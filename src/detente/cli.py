@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -181,6 +182,8 @@ def show(
     with open_store() as store:
         article = store.article(article_id)
         raw_text = store.raw(article_id) if raw else None
+        if article is not None:
+            article["provenance"] = store.provenance(article_id)
     if article is None:
         err_console.print(f"[red]error:[/red] no article with id {article_id}")
         raise typer.Exit(1)
@@ -200,6 +203,8 @@ def show(
     )
     if article["flags"]:
         console.print(f"[dim]flags:[/dim] {json.dumps(article['flags'])}", highlight=False)
+    if article.get("provenance"):
+        _print_provenance_summary(article["provenance"])
     console.print()
     console.print(article["text"], highlight=False, markup=False)
     if article["removed_lines"]:
@@ -207,6 +212,64 @@ def show(
         console.print("[dim]removed by cleaning:[/dim]")
         for r in article["removed_lines"]:
             console.print(f"  [dim]{r['reason']}:[/dim] {r['line']}", highlight=False, markup=False)
+
+
+def _print_provenance_summary(p: dict[str, Any]) -> None:
+    for key in ("spun", "machine_translated", "content_farm"):
+        evidence = p.get(f"{key}_evidence") or []
+        shown = "; ".join(evidence[:6]) + (
+            f" (+{len(evidence) - 6} more)" if len(evidence) > 6 else ""
+        )
+        console.print(f"[dim]{key}:[/dim] {p[key]:.2f} {escape(shown)}", highlight=False)
+    if p["group_size"] > 1:
+        console.print(
+            f"[dim]origin:[/dim] article {p['origin_id']} of a copy group of {p['group_size']} "
+            f"({p['origin_reason']}); see `detente copies {p['article_id']}`",
+            highlight=False,
+        )
+
+
+@app.command()
+def copies(
+    article_id: Annotated[int, typer.Argument(help="Article id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """An article's origin, its copies and the evidence for each link."""
+    with open_store() as store:
+        info = store.provenance(article_id)
+    if info is None:
+        err_console.print(
+            f"[red]error:[/red] no provenance for article {article_id} "
+            "(no such article, or not yet processed: run `detente ingest`)"
+        )
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(info)
+        return
+    members = {m["id"]: m for m in info["members"]}
+
+    def label(i: int) -> str:
+        m = members.get(i, {})
+        when = m.get("published") or "undated"
+        return f"{i} [{m.get('outlet') or '?'}, {when}] {m.get('title', '')}"
+
+    console.print(f"[bold]article:[/bold] {escape(label(article_id))}", highlight=False)
+    console.print(f"[bold]origin:[/bold] {escape(label(info['origin_id']))}", highlight=False)
+    console.print(f"[dim]why:[/dim] {escape(info['origin_reason'])}", highlight=False)
+    _print_provenance_summary(info)
+    if not info["links"]:
+        console.print("no copy links: an independent source")
+        return
+    for link in info["links"]:
+        console.rule(
+            f"{link['copy_id']} -> {link['origin_id']}: {link['link_type']} ({link['score']:.2f})"
+        )
+        evidence = dict(link["evidence"])
+        pairs = evidence.pop("substitutions", [])
+        for key, value in evidence.items():
+            console.print(f"  [dim]{key}:[/dim] {escape(str(value))}", highlight=False)
+        for copy_phrase, origin_phrase in pairs:
+            console.print(f"  {copy_phrase!r} ~ {origin_phrase!r}", highlight=False, markup=False)
 
 
 @app.command()
@@ -251,6 +314,63 @@ def export(
             raise typer.Exit(2) from exc
     if output is not None:
         err_console.print(f"{n} {kind} -> {output}")
+
+
+@app.command("actors")
+def actors_command(
+    query: Annotated[
+        str | None, typer.Argument(help="Part of a name, alias, id or an exact code.")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List or search the actor knowledge base, with how often the corpus mentions each."""
+    with open_store() as store:
+        if store.actor_kb_size() == 0:
+            from .actor_kb import load_knowledge_base
+            from .actors import kb_rows
+
+            with store.transaction():
+                store.replace_actor_kb(*kb_rows(load_knowledge_base()))
+        rows = store.find_actors(query, limit)
+    if as_json:
+        _print_json(rows)
+        return
+    _table(rows, ["id", "code", "name", "kind", "country", "n_mentions"])
+
+
+@app.command("actor")
+def actor_command(
+    key: Annotated[str, typer.Argument(help="An actor code (RUSGOV), id or name.")],
+    limit: Annotated[int, typer.Option(help="At most this many articles and partners.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """What the corpus says about one actor: mentions, articles, co-mentioned actors."""
+    with open_store() as store:
+        report = store.actor_report(key, limit)
+    if report is None:
+        err_console.print(f"[red]error:[/red] no actor or mentions for {key!r}")
+        raise typer.Exit(1)
+    if as_json:
+        _print_json(report)
+        return
+    console.rule(f"[bold]{report['name']}[/bold] ({report['code'] or report['id']})")
+    console.print(
+        f"{report['n_mentions']} mentions in {report['n_articles']} articles; kind "
+        f"{report['kind']}",
+        highlight=False,
+    )
+    for role in report["roles"]:
+        console.print(
+            f"  {role['office']} {role['country']} ({role['code']}) {role['start']} .. "
+            f"{role['end'] or 'now'}{' (dates approximate)' if role['approximate'] else ''}",
+            highlight=False,
+        )
+    if report["surface_forms"]:
+        forms = ", ".join(f"{k} {v}" for k, v in report["surface_forms"].items())
+        console.print(f"written as: {forms}", highlight=False, markup=False)
+    _table(report["articles"], ["id", "published", "n_mentions", "title"], "articles")
+    _table(report["co_mentioned"], ["code", "name", "n_articles"], "mentioned with")
 
 
 @app.command()
@@ -505,6 +625,56 @@ def serve(
     mode = "read-write (uploads need the token)" if write_token else "read-only"
     err_console.print(f"detente: serving {state.settings.db} at http://{host}:{port}/ ({mode})")
     uvicorn.run(create_app(state.settings, write_token), host=host, port=port, log_level="info")
+
+
+bench_app = typer.Typer(help="Reproducible benchmarks of detente's stages.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("provenance")
+def bench_provenance(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Corpus folder or file (default: the sample corpus).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Copies made with known transformations: precision/recall per link type, speed."""
+    from .provenance_bench import run
+
+    try:
+        result = run(corpus)
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(result)
+        return
+    rows = [{"link_type": k, **v} for k, v in result["per_link_type"].items()]
+    _table(
+        rows,
+        [
+            "link_type",
+            "expected",
+            "found_with_this_type",
+            "false_links",
+            "precision",
+            "recall",
+            "linked_recall",
+            "f1",
+        ],
+        title=f"{result['originals']} originals, {result['copies']} copies ({result['corpus']})",
+    )
+    for name, info in result["by_transform"].items():
+        console.print(f"{name}: {info['n']} copies linked as {info['linked_as']}", highlight=False)
+    console.print(
+        f"hard negatives (same-topic pairs of different stories): "
+        f"{result['hard_negative_pairs_linked']} of {result['hard_negative_pairs']} linked; "
+        f"false links between different stories: {result['false_links_between_different_stories']}"
+    )
+    console.print(
+        f"indexing + lookup on one core: {result['ms_per_article']} ms/article, "
+        f"{result['articles_per_second']} articles/s"
+    )
 
 
 def main() -> None:

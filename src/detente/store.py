@@ -221,8 +221,82 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX events_group ON events(group_id);
         """,
     ),
+    (
+        4,
+        "actor knowledge base (actors, aliases, dated offices); mention affiliations",
+        """
+        ALTER TABLE mentions ADD COLUMN affiliation TEXT;
+        CREATE INDEX mentions_person ON mentions(person_id);
+        CREATE TABLE actors (
+            id TEXT PRIMARY KEY,
+            code TEXT,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            country TEXT,
+            source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX actors_code ON actors(code);
+        CREATE TABLE actor_aliases (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            category TEXT NOT NULL,
+            PRIMARY KEY (actor_id, alias, category)
+        ) WITHOUT ROWID;
+        CREATE INDEX actor_aliases_alias ON actor_aliases(alias COLLATE NOCASE);
+        CREATE TABLE actor_roles (
+            actor_id TEXT NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+            country TEXT NOT NULL,
+            office TEXT NOT NULL,
+            code TEXT,
+            start TEXT NOT NULL,
+            end TEXT,
+            approximate INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX actor_roles_actor ON actor_roles(actor_id);
+        """,
+    ),
     # Later stages append their migrations here: 4 actors, 5 provenance, 6 events,
     # 7 analysis. Migrations are applied by number, whatever the order they landed in.
+    (
+        5,
+        "provenance: copy-detection fingerprints, copy links, origins and quality signals",
+        """
+        CREATE TABLE provenance_fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            n_words INTEGER NOT NULL,
+            word_shingles BLOB NOT NULL,
+            skeleton_shingles BLOB NOT NULL,
+            anchors TEXT NOT NULL,
+            sig_words BLOB NOT NULL,
+            sig_skeleton BLOB NOT NULL,
+            sig_anchors BLOB NOT NULL
+        );
+        CREATE TABLE copy_links (
+            copy_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            link_type TEXT NOT NULL
+                CHECK (link_type IN ('exact', 'near', 'partial', 'spun', 'rewrite')),
+            score REAL NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (copy_id, origin_id)
+        );
+        CREATE INDEX copy_links_origin ON copy_links(origin_id);
+        CREATE TABLE article_provenance (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            origin_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            group_size INTEGER NOT NULL DEFAULT 1,
+            origin_reason TEXT NOT NULL DEFAULT '',
+            spun REAL NOT NULL DEFAULT 0,
+            spun_evidence TEXT NOT NULL DEFAULT '[]',
+            machine_translated REAL NOT NULL DEFAULT 0,
+            machine_translated_evidence TEXT NOT NULL DEFAULT '[]',
+            content_farm REAL NOT NULL DEFAULT 0,
+            content_farm_evidence TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX article_provenance_origin ON article_provenance(origin_id);
+        """,
+    ),
     (
         7,
         "analysis: stories, quotes, quantities, conflicting claims, dyad aggregates",
@@ -348,7 +422,7 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 _MENTION_COLUMNS = (
     "start", "end", "sentence", "text", "kind", "actor_id", "actor_code", "actor_name",
-    "country", "method", "confidence", "role", "person_id",
+    "country", "method", "confidence", "role", "person_id", "affiliation",
 )  # fmt: skip
 
 
@@ -420,6 +494,20 @@ ARTICLE_EXPORT_FIELDS = (
     "text_hash",
     "flags",
     "captions",
+    # provenance: quality signals (0..1) and the article's canonical origin
+    "spun",
+    "machine_translated",
+    "content_farm",
+    "origin_id",
+)
+
+COPY_EXPORT_FIELDS = (
+    "article_id",
+    "origin_id",
+    "group_origin_id",
+    "link_type",
+    "score",
+    "evidence",
 )
 
 
@@ -668,9 +756,22 @@ class Store:
         captions: dict[int, list[list[int]]] = {}
         for r in caption_rows:
             captions.setdefault(r[0], []).append([r[1], r[2]])
+        provenance = {
+            r[0]: {
+                "spun": r[1],
+                "machine_translated": r[2],
+                "content_farm": r[3],
+                "origin_id": r[4],
+            }
+            for r in self.db.execute(
+                "SELECT article_id, spun, machine_translated, content_farm, origin_id "
+                "FROM article_provenance"
+            )
+        }
         for row in self.db.execute(f"SELECT * FROM articles {where} ORDER BY id", params):
             d = _article_dict(row)
             d["captions"] = captions.get(d["id"], [])
+            d.update(provenance.get(d["id"], {}))
             yield {k: d.get(k) for k in ARTICLE_EXPORT_FIELDS}
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -820,8 +921,9 @@ class Store:
     def origin_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
         """Each article's independent origin: itself, or the article it is a copy of.
 
-        Until copy detection is present this knows exact duplicates only (same normalised
-        text): the lowest id of a group of identical texts is the origin.
+        The provenance stage's canonical origin of the article's copy group (exact, near,
+        partial, spun and rewritten copies); for articles it has not yet processed, exact
+        duplicates only (same normalised text): the lowest id of identical texts.
         """
         wanted = sorted(set(article_ids))
         result: dict[int, int] = {}
@@ -829,7 +931,9 @@ class Store:
             chunk = wanted[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
             for r in self.db.execute(
-                f"SELECT a.id, (SELECT MIN(b.id) FROM articles b WHERE b.text_hash = a.text_hash) "
+                f"SELECT a.id, COALESCE((SELECT p.origin_id FROM article_provenance p "
+                f"WHERE p.article_id = a.id), "
+                f"(SELECT MIN(b.id) FROM articles b WHERE b.text_hash = a.text_hash)) "
                 f"FROM articles a WHERE a.id IN ({marks})",
                 chunk,
             ):
@@ -1603,6 +1707,368 @@ class Store:
 
         self.db.executemany(f"INSERT INTO events (article_id, {cols}) VALUES ({marks})", flat())
         return n
+
+    # --- provenance -----------------------------------------------------------------------
+
+    def clear_provenance(self, article_ids: Iterable[int]) -> None:
+        """Forget fingerprints and links of articles about to be (re)processed."""
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(
+                f"DELETE FROM provenance_fingerprints WHERE article_id IN ({marks})", chunk
+            )
+            self.db.execute(
+                f"DELETE FROM copy_links WHERE copy_id IN ({marks}) OR origin_id IN ({marks})",
+                chunk + chunk,
+            )
+
+    def save_fingerprints(self, rows: Iterable[dict[str, Any]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO provenance_fingerprints (article_id, n_words, word_shingles, "
+            "skeleton_shingles, anchors, sig_words, sig_skeleton, sig_anchors) VALUES "
+            "(:article_id, :n_words, :word_shingles, :skeleton_shingles, :anchors, :sig_words, "
+            ":sig_skeleton, :sig_anchors)",
+            list(rows),
+        )
+
+    def iter_fingerprints(
+        self, article_ids: Iterable[int] | None = None, signatures_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Stored fingerprints (with the article's text hash and publication start).
+
+        ``signatures_only`` leaves out the shingle sets: enough to rebuild the LSH index.
+        """
+        cols = (
+            "f.article_id, f.n_words, f.sig_words, f.sig_skeleton, f.sig_anchors, "
+            "a.text_hash, COALESCE(a.published_start, a.published) AS published"
+        )
+        if not signatures_only:
+            cols += ", f.word_shingles, f.skeleton_shingles, f.anchors"
+        sql = f"SELECT {cols} FROM provenance_fingerprints f JOIN articles a ON a.id = f.article_id"
+        if article_ids is None:
+            for r in self.db.execute(sql + " ORDER BY f.article_id"):
+                yield dict(r)
+            return
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(sql + f" WHERE f.article_id IN ({marks})", chunk):
+                yield dict(r)
+
+    def removed_lines(self, article_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+        """What cleaning removed from each article: (line, reason) in order."""
+        result: dict[int, list[tuple[str, str]]] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT article_id, line, reason FROM article_removed_lines "
+                f"WHERE article_id IN ({marks}) ORDER BY article_id, position",
+                chunk,
+            ):
+                result.setdefault(r[0], []).append((r[1], r[2]))
+        return result
+
+    def article_texts(self, article_ids: Iterable[int]) -> dict[int, str]:
+        result: dict[int, str] = {}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk):
+                result[r[0]] = r[1]
+        return result
+
+    def add_copy_links(self, rows: Iterable[tuple[int, int, str, float, dict[str, Any]]]) -> None:
+        """Links as (copy_id, origin_id, link_type, score, evidence); one per unordered pair."""
+        stamp = now()
+        for copy_id, origin_id, link_type, score, evidence in rows:
+            self.db.execute(
+                "DELETE FROM copy_links WHERE (copy_id = ? AND origin_id = ?) "
+                "OR (copy_id = ? AND origin_id = ?)",
+                (copy_id, origin_id, origin_id, copy_id),
+            )
+            self.db.execute(
+                "INSERT INTO copy_links (copy_id, origin_id, link_type, score, evidence, "
+                "found_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (copy_id, origin_id, link_type, score, json.dumps(evidence), stamp),
+            )
+
+    def copy_group_links(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """Every link in the copy groups (connected components) of these articles."""
+        seen: set[int] = set()
+        frontier = set(article_ids)
+        links: dict[tuple[int, int], dict[str, Any]] = {}
+        while frontier:
+            seen |= frontier
+            found: set[int] = set()
+            for chunk in _chunks(frontier):
+                marks = ",".join("?" * len(chunk))
+                for r in self.db.execute(
+                    f"SELECT * FROM copy_links WHERE copy_id IN ({marks}) "
+                    f"OR origin_id IN ({marks})",
+                    chunk + chunk,
+                ):
+                    d = dict(r)
+                    d["evidence"] = json.loads(d["evidence"] or "{}")
+                    links[(d["copy_id"], d["origin_id"])] = d
+                    found.update((d["copy_id"], d["origin_id"]))
+            frontier = found - seen
+        return list(links.values())
+
+    def origin_facts(self, article_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """What choosing a group's origin needs: publication, length, spun/translated scores."""
+        result: list[dict[str, Any]] = []
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT a.id, COALESCE(a.published_start, a.published) AS published, "
+                f"length(a.text) AS n_chars, COALESCE(p.spun, 0) AS spun, "
+                f"COALESCE(p.machine_translated, 0) AS machine_translated "
+                f"FROM articles a LEFT JOIN article_provenance p ON p.article_id = a.id "
+                f"WHERE a.id IN ({marks})",
+                chunk,
+            ):
+                result.append(dict(r))
+        return result
+
+    def save_signals(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Quality signals per article; a new article starts as its own origin."""
+        self.db.executemany(
+            "INSERT INTO article_provenance (article_id, origin_id, spun, spun_evidence, "
+            "machine_translated, machine_translated_evidence, content_farm, "
+            "content_farm_evidence) VALUES (:article_id, :article_id, :spun, :spun_evidence, "
+            ":machine_translated, :machine_translated_evidence, :content_farm, "
+            ":content_farm_evidence) ON CONFLICT(article_id) DO UPDATE SET "
+            "spun = excluded.spun, spun_evidence = excluded.spun_evidence, "
+            "machine_translated = excluded.machine_translated, "
+            "machine_translated_evidence = excluded.machine_translated_evidence, "
+            "content_farm = excluded.content_farm, "
+            "content_farm_evidence = excluded.content_farm_evidence",
+            [
+                {
+                    **r,
+                    **{
+                        k: json.dumps(r[k], ensure_ascii=False)
+                        for k in (
+                            "spun_evidence",
+                            "machine_translated_evidence",
+                            "content_farm_evidence",
+                        )
+                    },
+                }
+                for r in rows
+            ],
+        )
+
+    def update_spun(self, article_id: int, score: float, evidence: list[str]) -> None:
+        self.db.execute(
+            "UPDATE article_provenance SET spun = ?, spun_evidence = ? WHERE article_id = ?",
+            (score, json.dumps(evidence, ensure_ascii=False), article_id),
+        )
+
+    def set_origins(self, rows: Iterable[tuple[int, int, int, str]]) -> None:
+        """(article_id, origin_id, group_size, reason) for articles already in provenance."""
+        self.db.executemany(
+            "UPDATE article_provenance SET origin_id = ?, group_size = ?, origin_reason = ? "
+            "WHERE article_id = ?",
+            [(origin, size, reason, article_id) for article_id, origin, size, reason in rows],
+        )
+
+    def provenance(self, article_id: int) -> dict[str, Any] | None:
+        """An article's signals, origin and the links of its copy group."""
+        row = self.db.execute(
+            "SELECT * FROM article_provenance WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        d = dict(row)
+        for k in ("spun_evidence", "machine_translated_evidence", "content_farm_evidence"):
+            d[k] = json.loads(d[k] or "[]")
+        d["links"] = self.copy_group_links([article_id])
+        members = {article_id, d["origin_id"]}
+        for link in d["links"]:
+            members.update((link["copy_id"], link["origin_id"]))
+        d["members"] = [
+            dict(r)
+            for r in self.db.execute(
+                f"SELECT id, title, outlet, url, COALESCE(published_start, published) AS published "
+                f"FROM articles WHERE id IN ({','.join('?' * len(members))}) ORDER BY id",
+                sorted(members),
+            )
+        ]
+        return d
+
+    def iter_copy_links_for_export(self) -> Iterator[dict[str, Any]]:
+        for r in self.db.execute(
+            "SELECT l.copy_id AS article_id, l.origin_id, p.origin_id AS group_origin_id, "
+            "l.link_type, l.score, l.evidence FROM copy_links l "
+            "LEFT JOIN article_provenance p ON p.article_id = l.copy_id "
+            "ORDER BY l.copy_id, l.origin_id"
+        ):
+            d = dict(r)
+            d["evidence"] = json.loads(d["evidence"] or "{}")
+            yield {k: d.get(k) for k in COPY_EXPORT_FIELDS}
+
+    # --- actors ---------------------------------------------------------------------------
+
+    def replace_actor_kb(
+        self,
+        actors: Iterable[tuple[str, str | None, str, str, str | None, str]],
+        aliases: Iterable[tuple[str, str, str]],
+        roles: Iterable[tuple[str, str, str, str | None, str, str | None, int]],
+    ) -> None:
+        """Replace the stored knowledge base: (id, code, name, kind, country, source) rows,
+        (actor_id, alias, category) rows and (actor_id, country, office, code, start, end,
+        approximate) rows."""
+        self.db.execute("DELETE FROM actor_roles")
+        self.db.execute("DELETE FROM actor_aliases")
+        self.db.execute("DELETE FROM actors")
+        self.db.executemany(
+            "INSERT INTO actors (id, code, name, kind, country, source) VALUES (?, ?, ?, ?, ?, ?)",
+            actors,
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, category) VALUES (?, ?, ?)",
+            aliases,
+        )
+        self.db.executemany(
+            "INSERT INTO actor_roles (actor_id, country, office, code, start, end, approximate) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            roles,
+        )
+
+    def actor_kb_size(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM actors").fetchone()[0])
+
+    def find_actors(self, query: str | None, limit: int = 100) -> list[dict[str, Any]]:
+        """Actors whose id, code, name or an alias contains ``query``, with corpus counts."""
+        params: list[Any] = []
+        where = ""
+        if query:
+            like = f"%{query}%"
+            where = (
+                "WHERE a.id LIKE ? OR a.code = ? COLLATE NOCASE OR a.name LIKE ? OR a.id IN "
+                "(SELECT actor_id FROM actor_aliases WHERE alias LIKE ?)"
+            )
+            params = [like, query, like, like]
+        rows = self.db.execute(
+            "SELECT a.id, a.code, a.name, a.kind, a.country, a.source, "
+            "(SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id OR m.person_id = a.id) "
+            f"AS n_mentions FROM actors a {where} ORDER BY n_mentions DESC, a.id LIMIT ?",
+            [*params, limit],
+        )
+        return [dict(r) for r in rows]
+
+    def actor_roles(self, actor_id: str) -> list[dict[str, Any]]:
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT country, office, code, start, end, approximate FROM actor_roles "
+                "WHERE actor_id = ? ORDER BY start",
+                (actor_id,),
+            )
+        ]
+
+    def actor_aliases(self, actor_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias",
+                (actor_id,),
+            )
+        ]
+
+    def actor_report(self, key: str, limit: int = 20) -> dict[str, Any] | None:
+        """What the corpus says about an actor (an actor id, a code or a name)."""
+        actor = self.db.execute(
+            "SELECT * FROM actors WHERE id = ? OR name = ? COLLATE NOCASE "
+            "OR id IN (SELECT actor_id FROM actor_aliases WHERE alias = ? COLLATE NOCASE) "
+            "ORDER BY kind = 'person' DESC LIMIT 1",
+            (key, key, key),
+        ).fetchone()
+        code = key.upper() if actor is None else None
+        if actor is None:
+            n = self.db.execute(
+                "SELECT COUNT(*) FROM mentions WHERE actor_code = ?", (code,)
+            ).fetchone()[0]
+            if not n:
+                return None
+            match, params = "m.actor_code = ?", [code]
+            info: dict[str, Any] = {"id": code, "code": code, "name": code, "kind": "code"}
+        else:
+            info = dict(actor)
+            match, params = "(m.actor_id = ? OR m.person_id = ?)", [actor["id"], actor["id"]]
+        info["roles"] = self.actor_roles(info["id"])
+        info["aliases"] = self.actor_aliases(info["id"])
+        q = self.db.execute
+        info["n_mentions"] = q(f"SELECT COUNT(*) FROM mentions m WHERE {match}", params).fetchone()[
+            0
+        ]
+        info["n_articles"] = q(
+            f"SELECT COUNT(DISTINCT article_id) FROM mentions m WHERE {match}", params
+        ).fetchone()[0]
+        for key, column in (("by_code", "actor_code"), ("surface_forms", "text")):
+            info[key] = {
+                (r[0] or "unresolved"): r[1]
+                for r in q(
+                    f"SELECT {column}, COUNT(*) FROM mentions m WHERE {match} GROUP BY 1 "
+                    "ORDER BY 2 DESC LIMIT ?",
+                    [*params, limit],
+                )
+            }
+        info["articles"] = [
+            dict(r)
+            for r in q(
+                f"SELECT a.id, a.published, a.title, COUNT(*) AS n_mentions FROM mentions m "
+                f"JOIN articles a ON a.id = m.article_id WHERE {match} GROUP BY a.id "
+                "ORDER BY a.published_start DESC, a.id LIMIT ?",
+                [*params, limit],
+            )
+        ]
+        info["co_mentioned"] = [
+            dict(r)
+            for r in q(
+                f"SELECT o.actor_code AS code, MIN(o.actor_name) AS name, "
+                f"COUNT(DISTINCT o.article_id) AS n_articles FROM mentions o "
+                f"WHERE o.actor_code IS NOT NULL AND o.article_id IN "
+                f"(SELECT article_id FROM mentions m WHERE {match}) AND NOT "
+                f"{match.replace('m.', 'o.')} GROUP BY o.actor_code ORDER BY 3 DESC LIMIT ?",
+                [*params, *params, limit],
+            )
+        ]
+        return info
+
+    def iter_mentions_for_export(self) -> Iterator[dict[str, Any]]:
+        cols = ", ".join(f"m.{c}" for c in _MENTION_COLUMNS)
+        for r in self.db.execute(
+            f"SELECT m.article_id, {cols}, s.start AS sentence_start, s.end AS sentence_end "
+            "FROM mentions m LEFT JOIN sentences s ON s.article_id = m.article_id "
+            "AND s.idx = m.sentence ORDER BY m.article_id, m.start, m.end"
+        ):
+            yield dict(r)
+
+    def iter_actors_for_export(self) -> Iterator[dict[str, Any]]:
+        aliases: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT actor_id, alias FROM actor_aliases ORDER BY alias"):
+            aliases.setdefault(r[0], []).append(r[1])
+        roles: dict[str, list[dict[str, Any]]] = {}
+        for r in self.db.execute(
+            "SELECT actor_id, country, office, code, start, end, approximate FROM actor_roles "
+            "ORDER BY actor_id, start"
+        ):
+            d = dict(r)
+            roles.setdefault(d.pop("actor_id"), []).append(d)
+        for r in self.db.execute(
+            "SELECT a.*, (SELECT COUNT(*) FROM mentions m WHERE m.actor_id = a.id "
+            "OR m.person_id = a.id) AS n_mentions FROM actors a ORDER BY a.id"
+        ):
+            d = dict(r)
+            d["aliases"] = sorted(set(aliases.get(d["id"], [])))
+            d["roles"] = roles.get(d["id"], [])
+            yield d
+
+
+def _chunks(ids: Iterable[int], size: int = 400) -> Iterator[list[int]]:
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), size):
+        yield wanted[start : start + size]
 
 
 def _statements(sql: str) -> list[str]:

@@ -1,0 +1,923 @@
+"""The actor stage: find every mention of an actor in a cleaned article and resolve it.
+
+A pure function from an ``Article`` (+ its sentences, the knowledge base and a loaded
+spaCy pipeline with only ``tok2vec`` and ``ner``) to ``list[Mention]``. Dictionary
+phrases are found with a spaCy ``PhraseMatcher``; named entities the dictionary does not
+know are tried against it by transliteration key and, conservatively, by fuzzy match.
+Adjacent pieces are then read together: "Russia's deputy U.N. Ambassador Anna
+Evstigneeva" is one mention of a person whose country and office the words give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .actor_kb import Actor, Holding, KnowledgeBase, Surface, name_key, surface_key
+from .model import Article, Mention, Sentence
+from .sentences import sentence_at
+
+VERSION = "1"
+# spaCy components the stage does not need: only tok2vec and ner run.
+UNUSED_COMPONENTS = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+# Words that may sit between the pieces of one actor phrase ("Russia's deputy U.N.
+# Ambassador ...", "Prime Minister of Armenia", "the Armenian prime minister").
+_GLUE = frozenset({
+    "the", "'s", "’s", "'", "of", "deputy", "first", "vice", "acting", "former", "then", "new",
+    "senior", "top", "chief", "interim", "outgoing", "incoming", "self-proclaimed", "de",
+    "facto", "own",
+})  # fmt: skip
+_PLACE_PREPOSITIONS = frozenset({
+    "in", "to", "from", "at", "near", "outside", "around", "across", "into", "via",
+})  # fmt: skip
+_SPEECH_VERBS = frozenset({
+    "said", "says", "added", "told", "wrote", "stated", "noted", "declared", "explained",
+    "argued", "warned", "insisted", "continued", "replied", "asked",
+})  # fmt: skip
+_PRONOUNS = frozenset({"he", "she"})
+_AFFILIATION_PREPOSITIONS = frozenset({"at", "in", "with", "of", "from", "for"})
+_NER_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
+               "NORP": "group", "FAC": "place"}  # fmt: skip
+# Fuzzy matching is for damaged spellings of names we know, not for guessing: a high
+# threshold, a minimum length, and the first letter must agree.
+FUZZY_THRESHOLD = 90.0
+FUZZY_MIN_LENGTH = 6
+_CATEGORY_RANK = {"name": 0, "seat": 1, "surname": 2, "adjective": 3, "title": 4, "institution": 5}
+
+
+@dataclass
+class _Item:
+    start: int  # token indices
+    end: int
+    category: str  # name, seat, surname, adjective, title, institution, ner
+    actor_id: str | None = None
+    value: str | None = None  # role code (institution), office (title), NER label (ner)
+    method: str = "exact"
+    confidence: float = 1.0
+
+
+@dataclass
+class _Chunk:
+    items: list[_Item] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.items[0].start
+
+    @property
+    def end(self) -> int:
+        return self.items[-1].end
+
+    def has(self, *categories: str) -> bool:
+        return any(i.category in categories for i in self.items)
+
+
+class ActorMatcher:
+    """A knowledge base compiled into a spaCy ``PhraseMatcher`` for one pipeline."""
+
+    def __init__(self, kb: KnowledgeBase, nlp: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.kb = kb
+        self.nlp = nlp
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # The tokenizer splits some words by case ("U.N." is one token, "u.n." two), so
+        # lower-case phrases are added in title case as well.
+        forms = {s.form for surfaces in kb.surfaces.values() for s in surfaces}
+        forms |= {f.title() for f in forms if f.islower()}
+        self.matcher.add("ACTOR", list(nlp.tokenizer.pipe(sorted(forms))))
+        # Forms people and organisations are written in, for fuzzy matching.
+        # Both the transliteration keys and the plain lower-case forms: a dropped letter
+        # ("Donetk") is closer in the plain form, a respelling in the key.
+        candidates: dict[str, set[str]] = {}
+        for key, ids in kb.name_keys.items():
+            candidates.setdefault(key, set()).update(ids)
+        for surfaces in kb.surfaces.values():
+            for s in surfaces:
+                actor = kb.actors.get(s.actor_id or "")
+                if s.category == "name" and actor is not None and actor.kind != "government":
+                    candidates.setdefault(s.form.lower(), set()).add(actor.id)
+        self.fuzzy_keys = {
+            k: next(iter(ids))
+            for k, ids in candidates.items()
+            if len(ids) == 1 and len(k) >= FUZZY_MIN_LENGTH
+        }
+        self.fuzzy_choices = list(self.fuzzy_keys)
+        # One-word place and country names, for capitalised words NER did not tag.
+        self.place_keys = {
+            k: v
+            for k, v in self.fuzzy_keys.items()
+            if " " not in k and kb.actors[v].kind in ("place", "country")
+        }
+        self.place_choices = list(self.place_keys)
+
+
+def _case_fits(form: str, text: str) -> bool:
+    """Acronyms must match exactly; capitalised names need their capitals in the text."""
+    letters = [c for c in form if c.isalpha()]
+    if not any(c.isupper() for c in letters):
+        return True
+    if all(c.isupper() for c in letters):
+        return text.replace("’", "'") == form.replace("’", "'")
+    form_words, text_words = form.split(), text.split()
+    if len(form_words) != len(text_words):
+        return text[:1].isupper()
+    return all(
+        not f[:1].isupper() or t[:1].isupper() for f, t in zip(form_words, text_words, strict=True)
+    )
+
+
+def _reference_day(article: Article) -> str | None:
+    """The article's date, or the middle of its publication window."""
+    pub = article.published
+    if pub.date and len(pub.date) >= 10:
+        return pub.date[:10]
+    lo, hi = pub.window_start, pub.window_end
+    if lo and hi and len(lo) >= 10 and len(hi) >= 10:
+        from datetime import date
+
+        a, b = date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
+        return (a + (b - a) / 2).isoformat()
+    return (lo or hi or pub.date or None) and (lo or hi or pub.date or "")[:10] or None
+
+
+def is_english(article: Article) -> bool:
+    return article.language is None or article.language.lower().startswith("en")
+
+
+def find_mentions(
+    article: Article,
+    sentences: Sequence[Sentence],
+    matcher: ActorMatcher,
+    doc: Any = None,
+) -> list[Mention]:
+    """Every actor mention in ``article`` (none for empty or non-English texts)."""
+    if not article.text.strip() or not is_english(article):
+        return []
+    if doc is None:
+        doc = matcher.nlp(article.text)
+    reader = _Reader(article, sentences, matcher, doc)
+    return reader.run()
+
+
+class _Reader:
+    def __init__(
+        self, article: Article, sentences: Sequence[Sentence], matcher: ActorMatcher, doc: Any
+    ) -> None:
+        self.article = article
+        self.sentences = sentences
+        self.m = matcher
+        self.kb = matcher.kb
+        self.doc = doc
+        self.day = _reference_day(article)
+        self.sentence_of = [sentence_at(sentences, t.idx) for t in doc] if sentences else []
+
+    # --- pieces ---------------------------------------------------------------------------
+
+    def _dictionary_items(self) -> list[_Item]:
+        found: list[_Item] = []
+        for _, start, end in self.m.matcher(self.doc):
+            span = self.doc[start:end]
+            fitting = [
+                s
+                for s in self.kb.surfaces.get(surface_key(span.text), [])
+                if _case_fits(s.form, span.text)
+            ]
+            if not fitting:
+                continue
+            best = min(fitting, key=lambda s: _CATEGORY_RANK[s.category])
+            found.append(self._item_from_surface(start, end, best))
+        return found
+
+    @staticmethod
+    def _item_from_surface(start: int, end: int, surface: Surface) -> _Item:
+        return _Item(start, end, surface.category, surface.actor_id, surface.value)
+
+    def _entity_items(self, taken: list[bool]) -> list[_Item]:
+        found: list[_Item] = []
+        for ent in self.doc.ents:
+            if ent.label_ not in _NER_LABELS:
+                continue
+            start, end = ent.start, ent.end
+            # Trim a leading article or possessive remains: "the Kremlin", "Putin's".
+            while start < end and self.doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+            while end > start and self.doc[end - 1].text in ("'s", "’s", "'", "’"):
+                end -= 1
+            if start >= end or any(taken[start:end]):
+                continue
+            text = self.doc[start:end].text
+            resolved = self._resolve_name(text, ent.label_)
+            if resolved:
+                actor_id, method, confidence = resolved
+                found.append(_Item(start, end, "name", actor_id, None, method, confidence))
+            else:
+                found.append(_Item(start, end, "ner", None, ent.label_, "ner-unresolved", 0.5))
+        return found
+
+    def _resolve_name(self, text: str, label: str) -> tuple[str, str, float] | None:
+        key = name_key(text)
+        if not key:
+            return None
+        ids = self.kb.name_keys.get(key)
+        if ids and len(ids) == 1:
+            return next(iter(ids)), "transliteration", 0.9
+        words = key.split()
+        if label == "PERSON" and len(words) > 1:
+            # A known surname with given names that belong to the same person
+            # ("Jomart Tokayev" for Kassym-Jomart Tokayev).
+            ids = self.kb.surname_keys.get(words[-1], set())
+            for person_id in ids:
+                known = set(name_key(self.kb.actors[person_id].name).split())
+                if set(words[:-1]) <= known:
+                    return person_id, "partial-name", 0.85
+        if len(key) < FUZZY_MIN_LENGTH or not self.m.fuzzy_choices:
+            return None
+        best = None
+        for query in (key, text.lower()):
+            hit = process.extractOne(
+                query, self.m.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+            )
+            if hit is not None and (best is None or hit[1] > best[1]):
+                best = hit
+                key = query
+                words = key.split()
+        if best is None:
+            return None
+        choice, score, _ = best
+        choice_words = choice.split()
+        if choice[0] != key[0] or len(choice_words) != len(words):
+            return None
+        if len(words) > 1 and words[:-1] != choice_words[:-1]:
+            return None  # a person's given names must agree; only the surname may be damaged
+        return self.m.fuzzy_keys[choice], "fuzzy", round(score / 100 * 0.85, 3)
+
+    def _word_items(self, taken: list[bool]) -> list[_Item]:
+        """Damaged one-word place names NER did not tag ("Donetk" for Donetsk)."""
+        found: list[_Item] = []
+        for token in self.doc:
+            if (
+                taken[token.i]
+                or not token.is_title
+                or not token.is_alpha
+                or len(token.text) < FUZZY_MIN_LENGTH
+                or token.is_sent_start
+            ):
+                continue
+            lower = token.lower_
+            hit = process.extractOne(
+                lower, self.m.place_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+            )
+            if hit is not None and hit[0][0] == lower[0]:
+                actor_id = self.m.place_keys[hit[0]]
+                confidence = round(hit[1] / 100 * 0.85, 3)
+                found.append(
+                    _Item(token.i, token.i + 1, "name", actor_id, None, "fuzzy", confidence)
+                )
+        return found
+
+    def _items(self) -> list[_Item]:
+        dictionary = self._dictionary_items()
+        dictionary.sort(key=lambda i: (-(i.end - i.start), _CATEGORY_RANK[i.category], i.start))
+        taken = [False] * len(self.doc)
+        chosen: list[_Item] = []
+        ents_person = {(e.start, e.end) for e in self.doc.ents if e.label_ == "PERSON"}
+        for item in dictionary:
+            if any(taken[item.start : item.end]):
+                continue
+            # A country word that NER reads as part of a person's name ("Jordan Peterson").
+            if item.category in ("name", "adjective") and self._inside_longer_person(
+                item, ents_person
+            ):
+                continue
+            chosen.append(item)
+            for i in range(item.start, item.end):
+                taken[i] = True
+        for item in self._entity_items(taken):
+            chosen.append(item)
+            for i in range(item.start, item.end):
+                taken[i] = True
+        chosen.extend(self._word_items(taken))
+        chosen.sort(key=lambda i: i.start)
+        return chosen
+
+    def _inside_longer_person(self, item: _Item, persons: set[tuple[int, int]]) -> bool:
+        actor = self.kb.actors.get(item.actor_id or "")
+        if actor is None or actor.kind == "person":
+            return False
+        return any(
+            s <= item.start and item.end <= e and (e - s) > (item.end - item.start)
+            for s, e in persons
+        )
+
+    # --- phrases ------------------------------------------------------------------------
+
+    def _glue_between(self, a: _Item, b: _Item) -> bool:
+        if b.start < a.end:
+            return False
+        if self.sentence_of and self.sentence_of[a.start] != self.sentence_of[b.start]:
+            return False
+        for token in self.doc[a.end : b.start]:
+            if token.lower_ in _GLUE or token.text in ("'s", "’s"):
+                continue
+            if token.is_title and not token.is_sent_start and token.is_alpha:
+                continue
+            return False
+        return True
+
+    def _chunks(self, items: list[_Item]) -> list[_Chunk]:
+        chunks: list[_Chunk] = []
+        for item in items:
+            current = chunks[-1] if chunks else None
+            if current is not None and self._joins(current, item):
+                current.items.append(item)
+            else:
+                chunks.append(_Chunk([item]))
+        return chunks
+
+    def _joins(self, chunk: _Chunk, item: _Item) -> bool:
+        last = chunk.items[-1]
+        if not self._glue_between(last, item):
+            return False
+        if chunk.has("surname", "ner") or self._is_person(last):
+            return False  # a person ends a phrase
+        place_like = ("seat", "adjective")
+        if item.category in place_like and (chunk.has(*place_like) or self._country_name(last)):
+            # "of" joins a second country word ("Prime Minister of Armenia") only if the
+            # first is not itself a country ("Russia, Armenia" are two mentions).
+            return False
+        if self._country_name(item) and chunk.has(*place_like):
+            return False
+        return not (self._country_name(item) and any(self._country_name(i) for i in chunk.items))
+
+    def _is_person(self, item: _Item) -> bool:
+        if item.category == "surname":
+            return True
+        if item.category == "ner":
+            return item.value == "PERSON"
+        actor = self.kb.actors.get(item.actor_id or "")
+        return actor is not None and actor.kind == "person"
+
+    def _country_name(self, item: _Item) -> bool:
+        actor = self.kb.actors.get(item.actor_id or "")
+        return item.category == "name" and actor is not None and actor.kind == "country"
+
+    # --- resolution -------------------------------------------------------------------------
+
+    def _country_of(self, chunk: _Chunk) -> tuple[str | None, _Item | None]:
+        for item in chunk.items:
+            actor = self.kb.actors.get(item.actor_id or "")
+            if actor is None or self._is_person(item):
+                continue
+            if item.category in ("adjective", "seat") or actor.kind in ("country", "government"):
+                return actor.country or actor.code, item
+        return None, None
+
+    def _org_of(self, chunk: _Chunk) -> Actor | None:
+        for item in chunk.items:
+            actor = self.kb.actors.get(item.actor_id or "")
+            if (
+                actor is not None
+                and item.category == "name"
+                and actor.kind
+                not in (
+                    "country",
+                    "government",
+                    "person",
+                    "place",
+                )
+            ):
+                return actor
+        return None
+
+    def _mention(self, chunk: _Chunk, **fields: Any) -> Mention:
+        start = self.doc[chunk.start].idx
+        last = self.doc[chunk.end - 1]
+        end = last.idx + len(last.text)
+        text = self.article.text[start:end]
+        sentence = sentence_at(self.sentences, start) if self.sentences else 0
+        return Mention(start=start, end=end, text=text, sentence=sentence, **fields)
+
+    def _resolve(self, chunk: _Chunk) -> Mention | None:
+        items = chunk.items
+        country, country_item = self._country_of(chunk)
+        org = self._org_of(chunk)
+        titles = [i for i in items if i.category == "title"]
+        institutions = [i for i in items if i.category == "institution"]
+        office = titles[-1].value if titles else None
+        person_item = next((i for i in reversed(items) if self._is_person(i)), None)
+        if person_item is not None:
+            return self._resolve_person(chunk, person_item, country, org, office)
+        if office is not None:
+            return self._resolve_title(chunk, country, org, office)
+        if institutions:
+            role = institutions[-1].value
+            if org is not None and org.code:
+                return self._of_actor(
+                    chunk,
+                    org,
+                    kind="organisation",
+                    method="exact",
+                )
+            if country is None:
+                return None
+            code = f"{country}{role}"
+            return self._mention(
+                chunk,
+                kind="institution",
+                actor_id=code,
+                actor_code=code,
+                actor_name=f"{self._name(country)}: {role}",
+                country=country,
+                method="institution",
+                confidence=0.9,
+            )
+        if org is not None:
+            return self._of_actor(
+                chunk,
+                org,
+                kind=_KIND.get(org.kind, "organisation"),
+                method=items[0].method,
+                confidence=items[0].confidence,
+            )
+        if country_item is None:
+            ner = items[-1]
+            if ner.category == "ner":
+                return self._mention(
+                    chunk,
+                    kind=_NER_LABELS.get(ner.value or "", "group"),
+                    method="ner-unresolved",
+                    confidence=0.5,
+                )
+            actor = self.kb.actors.get(ner.actor_id or "")
+            if actor is not None and actor.kind == "place":
+                return self._of_actor(
+                    chunk,
+                    actor,
+                    kind="place",
+                    method=ner.method,
+                    confidence=ner.confidence,
+                )
+            return None
+        return self._resolve_country(chunk, country_item)
+
+    def _of_actor(self, chunk: _Chunk, actor: Actor, **fields: Any) -> Mention:
+        """A mention of a knowledge-base actor: its id, code, name and country filled in."""
+        return self._mention(
+            chunk,
+            actor_id=actor.id,
+            actor_code=actor.code,
+            actor_name=actor.name,
+            country=actor.country,
+            **fields,
+        )
+
+    def _name(self, code: str) -> str:
+        actor = self.kb.actors.get(code)
+        return actor.name if actor else code
+
+    def _resolve_country(self, chunk: _Chunk, item: _Item) -> Mention | None:
+        actor = self.kb.actors[item.actor_id or ""]
+        if item.category == "seat":
+            following = self.doc[chunk.end] if chunk.end < len(self.doc) else None
+            if following is not None and following.is_title and following.is_alpha:
+                # "Rome Statute", "Moscow Times", "Washington Post": part of a name.
+                return None
+            previous = self.doc[chunk.start - 1].lower_ if chunk.start > 0 else ""
+            if previous in _PLACE_PREPOSITIONS:
+                country = actor.country or ""
+                return self._mention(
+                    chunk,
+                    kind="place",
+                    actor_id=country,
+                    actor_code=country,
+                    actor_name=self._name(country),
+                    country=country,
+                    method="place",
+                    confidence=0.8,
+                )
+            return self._of_actor(
+                chunk,
+                actor,
+                kind="government",
+                method="metonym",
+                confidence=0.9,
+            )
+        if item.category == "adjective":
+            text = self.doc[item.start : item.end].text
+            kind = "group" if text.endswith("s") and not text.endswith("ss") else "country"
+            return self._of_actor(
+                chunk,
+                actor,
+                kind=kind,
+                method="adjective",
+                confidence=0.7,
+            )
+        return self._of_actor(
+            chunk,
+            actor,
+            kind="country",
+            method=item.method,
+            confidence=item.confidence,
+        )
+
+    def _title_code(self, country: str | None, org: Actor | None, office: str) -> str | None:
+        """The code an office gives: "Russia's U.N. ambassador" is Russian (the UN is where
+        he serves), "NATO Secretary General" is NATO. Analysts and experts get none: in
+        "a Russia expert" the country is the subject, not the employer."""
+        role = self.kb.office_roles.get(office)
+        if role is None and office in self.kb.office_roles:
+            return None
+        if country is not None:
+            return f"{country}{role}" if role else country
+        if org is not None and org.code:
+            return org.code
+        return None
+
+    def _resolve_title(
+        self, chunk: _Chunk, country: str | None, org: Actor | None, office: str
+    ) -> Mention | None:
+        if country is None and org is None:
+            return None  # "the prime minister" alone: left to coreference
+        if self.kb.office_roles.get(office, "GOV") is None:
+            return None  # "Russia expert": the subject of expertise, not an actor
+        holder = self.kb.holder(country, office, self.day) if country else None
+        if holder is not None:
+            person = self.kb.actors[holder.person_id]
+            return self._mention(
+                chunk,
+                kind="person",
+                actor_id=person.id,
+                actor_code=holder.code,
+                actor_name=person.name,
+                country=holder.country,
+                method="role",
+                confidence=0.85,
+                role=office,
+                person_id=person.id,
+            )
+        code = self._title_code(country, org, office)
+        if code is None:
+            return None
+        return self._mention(
+            chunk,
+            kind="role",
+            actor_id=code,
+            actor_code=code,
+            actor_name=f"{self._name(country or '')}: {office}"
+            if country
+            else (org.name if org else None),
+            country=country or (org.country if org else None),
+            method="title",
+            confidence=0.8,
+            role=office,
+        )
+
+    def _resolve_person(
+        self,
+        chunk: _Chunk,
+        item: _Item,
+        country: str | None,
+        org: Actor | None,
+        office: str | None,
+    ) -> Mention:
+        actor = self.kb.actors.get(item.actor_id or "")
+        if actor is not None and actor.kind == "person":
+            holding = self.kb.holding_at(actor.id, self.day, office)
+            method = item.method if item.category != "surname" else "surname"
+            if holding is not None:
+                return self._person_mention(chunk, actor, holding, method, item.confidence)
+            # Not in office on the article's date: the words around the name decide, else
+            # the country of the office they last held (a former official), never the role.
+            code = self._title_code(country, org, office) if office else None
+            latest = self.kb.latest_holding(actor.id)
+            if code is None and latest is not None:
+                code = latest.country if self.day else latest.code
+            return self._mention(
+                chunk,
+                kind="person",
+                actor_id=actor.id,
+                actor_code=code,
+                actor_name=actor.name,
+                country=country or (latest.country if latest else None),
+                method=f"{method}+former" if self.day else method,
+                confidence=0.6,
+                role=office,
+                person_id=actor.id,
+            )
+        # An unknown person: described by the words before the name, or not at all.
+        code = self._title_code(country, org, office) if office else None
+        return self._mention(
+            chunk,
+            kind="person",
+            actor_id=None,
+            actor_code=code,
+            actor_name=self.doc[item.start : item.end].text,
+            country=country or (org.country if org else None),
+            method="title" if code else "ner-unresolved",
+            confidence=0.75 if code else 0.5,
+            role=office,
+        )
+
+    def _person_mention(
+        self, chunk: _Chunk, actor: Actor, holding: Holding, method: str, confidence: float
+    ) -> Mention:
+        return self._mention(
+            chunk,
+            kind="person",
+            actor_id=actor.id,
+            actor_code=holding.code,
+            actor_name=actor.name,
+            country=holding.country,
+            method=method,
+            confidence=confidence * (0.9 if holding.approximate else 1.0),
+            role=holding.office,
+            person_id=actor.id,
+        )
+
+    # --- appositions, affiliations, coreference --------------------------------------------
+
+    def _comma_between(self, a: _Chunk, b: _Chunk) -> bool:
+        gap = [t.text for t in self.doc[a.end : b.start]]
+        return bool(gap) and gap[0] == "," and all(w.lower() in ("a", "an", "the") for w in gap[1:])
+
+    def _describe(self, person: Mention, desc: Mention | None, desc_chunk: _Chunk) -> Mention:
+        """Give an unresolved (or former) person the description next to their name."""
+        titles = [i for i in desc_chunk.items if i.category == "title"]
+        office = titles[-1].value if titles else person.role
+        if desc is None:
+            return replace(person, role=office)
+        if (
+            person.actor_id is not None
+            and person.method not in ("ner-unresolved",)
+            and not (person.method.endswith("+former"))
+        ):
+            return replace(person, role=person.role or office)
+        code = desc.actor_code
+        if desc.kind == "person" and desc.person_id and person.actor_id is None:
+            code = desc.actor_code  # the description named the office holder: same code
+        return replace(
+            person,
+            actor_code=code,
+            country=desc.country,
+            role=office,
+            method="apposition",
+            confidence=0.8,
+        )
+
+    def _affiliation(self, chunk: _Chunk, items: list[_Item]) -> tuple[str | None, str | None]:
+        """An organisation after the description ("senior fellow at Chatham House")."""
+        after = [i for i in items if i.start >= chunk.end]
+        for item in after[:3]:
+            between = self.doc[chunk.end : item.start]
+            if any(t.is_punct and t.text not in ("'s", "’s", "-") for t in between):
+                return None, None
+            if not any(t.lower_ in _AFFILIATION_PREPOSITIONS for t in between):
+                continue
+            actor = self.kb.actors.get(item.actor_id or "")
+            if actor is not None and actor.kind in ("think_tank", "media", "organisation"):
+                return actor.name, actor.country
+            if item.category == "ner" and item.value == "ORG":
+                name = self.doc[item.start : item.end].text
+                return name, self._located_in(item, items)
+        return None, None
+
+    def _located_in(self, org: _Item, items: list[_Item]) -> str | None:
+        """ "European University in Tbilisi, Georgia": the place right after "in"."""
+        if org.end < len(self.doc) and self.doc[org.end].lower_ == "in":
+            for item in items:
+                if item.start == org.end + 1:
+                    actor = self.kb.actors.get(item.actor_id or "")
+                    return actor.country if actor is not None else None
+        return None
+
+    def run(self) -> list[Mention]:
+        items = self._items()
+        chunks = self._chunks(items)
+        resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
+        mentions: list[Mention] = []
+        dropped: set[int] = set()
+        for n, (_, mention) in enumerate(resolved):
+            if n in dropped or mention is None:
+                continue
+            if mention.kind == "person":
+                mention = self._apposition(n, resolved, items, dropped, mention)
+            mentions.append(mention)
+        return self._coreference(mentions)
+
+    def _apposition(
+        self,
+        n: int,
+        resolved: list[tuple[_Chunk, Mention | None]],
+        items: list[_Item],
+        dropped: set[int],
+        mention: Mention,
+    ) -> Mention:
+        chunk = resolved[n][0]
+        has_name = any(
+            i.category in ("ner", "name", "surname") and self._is_person(i) for i in chunk.items
+        )
+        if not has_name:
+            return mention
+        # "Name, a U.S. ambassador to the United Nations" / "Name, senior fellow at X".
+        if n + 1 < len(resolved):
+            nxt, desc = resolved[n + 1]
+            if (
+                self._comma_between(chunk, nxt)
+                and not any(self._is_person(i) for i in nxt.items)
+                and nxt.has("title", "institution")
+            ):
+                dropped.add(n + 1)
+                mention = self._describe(mention, desc, nxt)
+                affiliation, country = self._affiliation(nxt, items)
+                if affiliation and mention.actor_code is None:
+                    mention = replace(
+                        mention,
+                        affiliation=affiliation,
+                        country=country,
+                        actor_code=country,
+                        method="affiliation" if country else mention.method,
+                    )
+                elif affiliation:
+                    mention = replace(mention, affiliation=affiliation)
+                return mention
+        # "Armenia's prime minister, Nikol Pashinyan" / "The next head of the USSR, Name".
+        if n > 0 and mention.actor_id is None or mention.method.endswith("+former"):
+            prev, desc = resolved[n - 1]
+            if (
+                n > 0
+                and self._comma_between(prev, chunk)
+                and not any(self._is_person(i) for i in prev.items)
+                and prev.has("title")
+            ):
+                mention = self._describe(mention, desc, prev)
+        # "the Carnegie Endowment's Kirill Krivosheev": an organisation owns the name.
+        if (
+            mention.actor_code is None
+            and chunk.start >= 2
+            and self.doc[chunk.start - 1].text in ("'s", "’s")
+        ):
+            owner = next((i for i in reversed(items) if i.end == chunk.start - 1), None)
+            if owner is None:
+                owner = next(
+                    (
+                        i
+                        for i in reversed(items)
+                        if i.end < chunk.start - 1 and i.end >= chunk.start - 5
+                    ),
+                    None,
+                )
+            actor = self.kb.actors.get(owner.actor_id or "") if owner else None
+            if actor is not None and actor.kind in ("think_tank", "media", "organisation"):
+                mention = replace(
+                    mention, affiliation=actor.name, country=actor.country, actor_code=actor.country
+                )
+                if actor.country:
+                    mention = replace(mention, method="affiliation", confidence=0.7)
+        return mention
+
+    def _coreference(self, mentions: list[Mention]) -> list[Mention]:
+        """Surnames after full names, "the prime minister" after a named one, and
+        "he said" / "she added" in quote attributions."""
+        result: list[Mention] = []
+        people: list[Mention] = []
+        for mention in mentions:
+            if mention.actor_id is None and mention.actor_code is None:
+                surname = mention.text.split()[-1]
+                earlier = next(
+                    (
+                        p
+                        for p in reversed(people)
+                        if p.text.split()[-1] == surname
+                        and len(p.text.split()) > 1
+                        and p is not mention
+                    ),
+                    None,
+                )
+                if earlier is not None and len(mention.text.split()) == 1:
+                    mention = replace(
+                        mention,
+                        kind="person",
+                        actor_id=earlier.actor_id,
+                        actor_code=earlier.actor_code,
+                        actor_name=earlier.actor_name,
+                        country=earlier.country,
+                        role=earlier.role,
+                        person_id=earlier.person_id,
+                        affiliation=earlier.affiliation,
+                        method="coref",
+                        confidence=min(earlier.confidence, 0.8),
+                    )
+            if mention.kind == "person":
+                people.append(mention)
+            result.append(mention)
+        result.extend(self._title_coreference(people, result))
+        result.extend(self._pronoun_coreference(result))
+        result.sort(key=lambda m: (m.start, m.end))
+        return result
+
+    def _title_coreference(self, people: list[Mention], found: list[Mention]) -> list[Mention]:
+        taken = {(m.start, m.end) for m in found}
+        extra: list[Mention] = []
+        for _, start, end in self.m.matcher(self.doc):
+            if start == 0 or self.doc[start - 1].lower_ != "the":
+                continue
+            span = self.doc[start:end]
+            surfaces = self.kb.surfaces.get(surface_key(span.text), [])
+            offices = {s.value for s in surfaces if s.category == "title"}
+            if not offices:
+                continue
+            if end < len(self.doc) and (self.doc[end].text in ("of",) or self.doc[end].is_title):
+                continue  # "the president of ..." or "the President Name": not alone
+            char = span.start_char
+            if any(s <= char < e for s, e in taken):
+                continue
+            earlier = next(
+                (
+                    p
+                    for p in reversed(people)
+                    if p.start < char and p.role in offices and p.actor_code
+                ),
+                None,
+            )
+            if earlier is None:
+                continue
+            extra.append(self._copy(earlier, span.start_char, span.end_char, 0.7))
+        return extra
+
+    def _pronoun_coreference(self, found: list[Mention]) -> list[Mention]:
+        people = sorted(
+            (m for m in found if m.kind == "person" and m.actor_name), key=lambda m: m.start
+        )
+        extra: list[Mention] = []
+        doc = self.doc
+        for token in doc:
+            if token.lower_ not in _PRONOUNS:
+                continue
+            before = doc[token.i - 1].lower_ if token.i > 0 else ""
+            after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+            if after not in _SPEECH_VERBS and before not in _SPEECH_VERBS:
+                continue
+            here = sentence_at(self.sentences, token.idx) if self.sentences else 0
+            earlier = next(
+                (p for p in reversed(people) if p.start < token.idx and here - p.sentence <= 2),
+                None,
+            )
+            if earlier is None:
+                continue
+            extra.append(self._copy(earlier, token.idx, token.idx + len(token.text), 0.7))
+        return extra
+
+    def _copy(self, source: Mention, start: int, end: int, confidence: float) -> Mention:
+        sentence = sentence_at(self.sentences, start) if self.sentences else 0
+        return replace(
+            source,
+            start=start,
+            end=end,
+            text=self.article.text[start:end],
+            sentence=sentence,
+            method="coref",
+            confidence=min(source.confidence, confidence),
+        )
+
+
+_KIND = {"think_tank": "organisation", "media": "media", "group": "group",
+         "government": "government", "organisation": "organisation"}  # fmt: skip
+
+
+_MATCHERS: dict[tuple[int, int], ActorMatcher] = {}
+
+
+def matcher_for(kb: KnowledgeBase, nlp: Any) -> ActorMatcher:
+    """One compiled matcher per (knowledge base, pipeline) pair in this process."""
+    key = (id(kb), id(nlp))
+    if key not in _MATCHERS:
+        _MATCHERS[key] = ActorMatcher(kb, nlp)
+    return _MATCHERS[key]
+
+
+def kb_rows(
+    kb: KnowledgeBase,
+) -> tuple[
+    list[tuple[str, str | None, str, str, str | None, str]],
+    list[tuple[str, str, str]],
+    list[tuple[str, str, str, str | None, str, str | None, int]],
+]:
+    """The knowledge base as rows for ``Store.replace_actor_kb``."""
+    actors = [(a.id, a.code, a.name, a.kind, a.country, a.source) for a in kb.actors.values()]
+    aliases = [
+        (s.actor_id, s.form, s.category)
+        for surfaces in kb.surfaces.values()
+        for s in surfaces
+        if s.actor_id and s.actor_id in kb.actors
+    ]
+    roles = [
+        (h.person_id, h.country, h.office, h.code, h.start, h.end, int(h.approximate))
+        for held in kb.holdings.values()
+        for h in held
+    ]
+    return actors, aliases, roles

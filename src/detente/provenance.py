@@ -1,0 +1,763 @@
+"""Provenance: which articles are copies of which, and how each article was made.
+
+Pure functions over plain dataclasses. The stage (``pipeline``) feeds stored articles in,
+keeps a ``CopyIndex`` (MinHash LSH rebuilt once per run from the signatures ``store.py``
+keeps) and writes the links and signals back.
+
+Copy detection, cheapest test first:
+
+- exact: same normalised text (``Article.text_hash``);
+- near / partial: word 5-shingles; MinHash LSH proposes candidates, then the exact shingle
+  sets decide: high Jaccard is a near duplicate, high *containment* of the smaller text in the
+  larger is a partial copy (a truncated copy, or one wrapped in extra chrome);
+- spun: synonym spinners keep names, numbers, function words and sentence order and swap
+  content words, so shingles over the text's *skeleton* (function words, names, numbers)
+  still match; an alignment of the two texts lists the substituted phrase pairs as evidence;
+- rewrite: translated or re-edited versions share their names, numbers and dates *in the
+  same order*; the longest common subsequence of those anchors decides.
+
+Quality signals (0..1 each, with evidence): spun, machine_translated, content_farm.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+from datasketch import LeanMinHash, MinHashLSH
+
+from .data import data_path, load_yaml
+from .model import Article
+
+VERSION = "1"
+
+LINK_TYPES = ("exact", "near", "partial", "spun", "rewrite")
+NUM_PERM = 128
+WORD_SHINGLE = 5
+SKELETON_SHINGLE = 5
+ANCHOR_SHINGLE = 2
+# LSH thresholds are deliberately low: the LSH only proposes candidates, the exact
+# comparison in ``compare`` decides.
+LSH_THRESHOLD = 0.2
+
+# Decision thresholds (measured with ``detente bench provenance``; see docs/evaluation.md).
+NEAR_JACCARD = 0.75
+PARTIAL_CONTAINMENT = 0.7
+SPUN_SKELETON_CONTAINMENT = 0.5
+SPUN_MAX_WORD_CONTAINMENT = 0.9
+SAME_LENGTH_RATIO = 0.85
+REWRITE_ANCHOR_ORDERED = 0.65
+# Share of the shorter text's name/number bigrams ("Nikol Pashinyan", "1,960 peacekeepers"
+# reduced to anchors) found in the other: same-topic stories share names, not their sequence.
+REWRITE_ANCHOR_BIGRAMS = 0.65
+REWRITE_MIN_ANCHORS = 10
+# A quality signal at or above this is reported as a flag.
+SIGNAL_THRESHOLD = 0.5
+
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*")
+_SENTENCE_END = set('.!?\n"“”:;')
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+}
+
+
+@cache
+def function_words() -> frozenset[str]:
+    lines = data_path("function_words.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(1)
+    a = rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
+    b = rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
+    return a, b
+
+
+# --- tokens, shingles, signatures ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written
+    norm: str  # lower-cased, apostrophes unified, digit groups joined
+    start: int
+    end: int
+    capitalised: bool
+    sentence_initial: bool
+
+
+def normalise_token(word: str) -> str:
+    """Lower case, NFKC, one apostrophe, digit separators dropped ("1,960" -> "1960")."""
+    if not word.isascii():
+        word = unicodedata.normalize("NFKC", word).replace("’", "'")
+    word = word.lower()
+    if word[:1].isdigit():
+        word = word.replace(",", "")
+    return word
+
+
+def tokens(text: str) -> list[Token]:
+    result: list[Token] = []
+    previous_end = 0
+    initial = True
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        # Sentence-initial: nothing but spaces and opening brackets/quotes since the last
+        # sentence end (or the start of the text).
+        gap = text[previous_end : m.start()].rstrip(" \t\u00a0([‘'")
+        if gap:
+            initial = gap[-1] in _SENTENCE_END
+        elif result:
+            initial = False
+        result.append(
+            Token(word, normalise_token(word), m.start(), m.end(), word[:1].isupper(), initial)
+        )
+        previous_end = m.end()
+    return result
+
+
+def _token_hashes(words: Sequence[str]) -> np.ndarray:
+    return np.fromiter(
+        (zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words)
+    )
+
+
+def shingle_hashes(words: Sequence[str], k: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word k-grams (the whole text if shorter than k)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint32)
+    h = _token_hashes(words)
+    if len(words) < k:
+        k = len(words)
+    n = len(words) - k + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        # Polynomial rolling combination, kept in 32 bits: stable across runs and platforms.
+        acc = (acc * np.uint64(1000003) + h[j : j + n]) & _MAX_HASH
+    return np.unique(acc.astype(np.uint32))
+
+
+def paragraph_shingles(text: str, toks: Sequence[Token], k: int) -> np.ndarray:
+    """Word k-shingles that never cross a paragraph break.
+
+    A copy that moves, drops or adds whole paragraphs (or chrome lines) keeps every shingle of
+    the paragraphs it kept, so containment measures what was copied, not how it was arranged.
+    """
+    breaks = [m.start() for m in re.finditer(r"\n", text)]
+    parts: list[np.ndarray] = []
+    current: list[str] = []
+    b = 0
+    for t in toks:
+        crossed = False
+        while b < len(breaks) and breaks[b] < t.start:
+            b += 1
+            crossed = True
+        if crossed and current:
+            parts.append(shingle_hashes(current, k))
+            current = []
+        current.append(t.norm)
+    if current:
+        parts.append(shingle_hashes(current, k))
+    if not parts:
+        return np.zeros(0, dtype=np.uint32)
+    return np.unique(np.concatenate(parts))
+
+
+def minhash_signature(hashes: np.ndarray) -> np.ndarray:
+    """MinHash signature (NUM_PERM uint64 values) of a set of 32-bit hashes."""
+    a, b = _permutations()
+    if hashes.size == 0:
+        return np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    hv = hashes.astype(np.uint64).reshape(-1, 1)
+    phv = np.bitwise_and((hv * a + b) % _MERSENNE, _MAX_HASH)
+    result: np.ndarray = phv.min(axis=0)
+    return result
+
+
+def skeleton(toks: Sequence[Token]) -> list[str]:
+    """Function words, names and numbers in text order; other content words dropped."""
+    fw = function_words()
+    result = []
+    for t in toks:
+        if t.norm in _NUMBER_WORDS:
+            result.append(_NUMBER_WORDS[t.norm])
+        elif t.norm[:1].isdigit() or t.norm in fw or (t.capitalised and not t.sentence_initial):
+            result.append(t.norm)
+    return result
+
+
+def anchors(toks: Sequence[Token]) -> list[str]:
+    """Names and numbers in text order: what a translation or a rewrite keeps."""
+    fw = function_words()
+    result = []
+    for t in toks:
+        if t.norm[:1].isdigit():
+            result.append(t.norm)
+        elif t.capitalised and t.norm not in fw and (not t.sentence_initial or len(t.norm) > 3):
+            # A capitalised sentence-initial word is kept only when it is not a short
+            # function-like word; names open sentences often in news.
+            result.append(t.norm)
+    return result
+
+
+@dataclass
+class Fingerprint:
+    """What copy detection keeps of an article (stored by the stage, reloaded per run)."""
+
+    article_id: int
+    text_hash: str
+    n_words: int
+    words: np.ndarray  # sorted unique word-shingle hashes (uint32)
+    skeleton: np.ndarray  # sorted unique skeleton-shingle hashes (uint32)
+    anchors: list[str]
+    anchor_shingles: np.ndarray  # sorted unique anchor-bigram hashes (uint32)
+    sig_words: np.ndarray
+    sig_skeleton: np.ndarray
+    sig_anchors: np.ndarray
+    published: str | None = None
+
+
+def fingerprint(article: Article) -> Fingerprint:
+    if article.id is None:
+        raise ValueError("article has no id")
+    toks = tokens(article.text)
+    words = [t.norm for t in toks]
+    word_sh = paragraph_shingles(article.text, toks, WORD_SHINGLE)
+    skel_sh = shingle_hashes(skeleton(toks), SKELETON_SHINGLE)
+    anchor_seq = anchors(toks)
+    anchor_sh = shingle_hashes(anchor_seq, ANCHOR_SHINGLE)
+    return Fingerprint(
+        article_id=article.id,
+        text_hash=article.text_hash,
+        n_words=len(words),
+        words=word_sh,
+        skeleton=skel_sh,
+        anchors=anchor_seq,
+        anchor_shingles=anchor_sh,
+        sig_words=minhash_signature(word_sh),
+        sig_skeleton=minhash_signature(skel_sh),
+        sig_anchors=minhash_signature(anchor_sh),
+        published=article.published.window_start or article.published.date,
+    )
+
+
+# --- the index ----------------------------------------------------------------------------
+
+
+class CopyIndex:
+    """In-memory LSH over the stored signatures: add articles, ask for candidates.
+
+    Built once per run from the signatures the store keeps, so adding an article costs one
+    signature and a few band look-ups, never a rescan of the corpus.
+    """
+
+    def __init__(self) -> None:
+        self._lsh = {
+            kind: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+            for kind in ("words", "skeleton", "anchors")
+        }
+        self.by_text_hash: dict[str, int] = {}
+        self.ids: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, fp: Fingerprint) -> None:
+        if fp.article_id in self.ids:
+            return
+        self.ids.add(fp.article_id)
+        self.by_text_hash.setdefault(fp.text_hash, fp.article_id)
+        for kind, sig in self._signatures(fp):
+            if fp.n_words:
+                self._lsh[kind].insert(
+                    fp.article_id, LeanMinHash(seed=1, hashvalues=sig, scheme="legacy")
+                )
+
+    def candidates(self, fp: Fingerprint) -> set[int]:
+        found: set[int] = set()
+        same = self.by_text_hash.get(fp.text_hash)
+        if same is not None:
+            found.add(same)
+        if fp.n_words:
+            for kind, sig in self._signatures(fp):
+                found.update(
+                    self._lsh[kind].query(LeanMinHash(seed=1, hashvalues=sig, scheme="legacy"))
+                )
+        found.discard(fp.article_id)
+        return found
+
+    @staticmethod
+    def _signatures(fp: Fingerprint) -> list[tuple[str, np.ndarray]]:
+        return [
+            ("words", fp.sig_words),
+            ("skeleton", fp.sig_skeleton),
+            ("anchors", fp.sig_anchors),
+        ]
+
+
+# --- pairwise comparison ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CopyLink:
+    """``copy_id`` is a copy of (or shares its origin with) ``origin_id``."""
+
+    copy_id: int
+    origin_id: int
+    link_type: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller set in the larger) of two sorted hash sets."""
+    if a.size == 0 or b.size == 0:
+        return 0.0, 0.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter), inter / min(a.size, b.size)
+
+
+def ordered_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, int]:
+    """Share of the shorter sequence found in the same order in the other (LCS), and its size."""
+    if not a or not b:
+        return 0.0, 0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    return matched / min(len(a), len(b)), matched
+
+
+def compare(
+    new: Fingerprint, other: Fingerprint, new_text: str | None = None, other_text: str | None = None
+) -> CopyLink | None:
+    """The copy link between two articles, or ``None``. ``copy_id`` is ``new``'s id; the
+    stage reorients links once it has chosen each group's origin."""
+    if new.text_hash == other.text_hash:
+        return CopyLink(new.article_id, other.article_id, "exact", 1.0, {"same_text_hash": True})
+    jaccard, containment = _overlap(new.words, other.words)
+    evidence: dict[str, Any] = {
+        "word_jaccard": round(jaccard, 3),
+        "word_containment": round(containment, 3),
+    }
+    length_ratio = min(new.n_words, other.n_words) / max(new.n_words, other.n_words, 1)
+    evidence["length_ratio"] = round(length_ratio, 3)
+    if jaccard >= NEAR_JACCARD:
+        return CopyLink(new.article_id, other.article_id, "near", round(jaccard, 3), evidence)
+    # A copy holding only part of the other (truncated, or padded with much else) is partial;
+    # one of the same length whose words differ is checked for spinning first.
+    if containment >= PARTIAL_CONTAINMENT and length_ratio < SAME_LENGTH_RATIO:
+        return _partial(new, other, containment, evidence)
+    _, skel_containment = _overlap(new.skeleton, other.skeleton)
+    evidence["skeleton_containment"] = round(skel_containment, 3)
+    if skel_containment >= SPUN_SKELETON_CONTAINMENT and containment < SPUN_MAX_WORD_CONTAINMENT:
+        pairs = substitutions(new_text, other_text) if new_text and other_text else []
+        if len(pairs) >= 3:
+            evidence["substitutions"] = [[a, b] for a, b in pairs[:40]]
+            evidence["n_substitutions"] = len(pairs)
+            return CopyLink(
+                new.article_id, other.article_id, "spun", round(skel_containment, 3), evidence
+            )
+    if containment >= PARTIAL_CONTAINMENT:
+        return _partial(new, other, containment, evidence)
+    _, bigrams = _overlap(new.anchor_shingles, other.anchor_shingles)
+    evidence["anchor_bigrams"] = round(bigrams, 3)
+    if bigrams < REWRITE_ANCHOR_BIGRAMS:
+        return None
+    ordered, matched = ordered_overlap(new.anchors, other.anchors)
+    evidence["anchors_in_order"] = round(ordered, 3)
+    evidence["anchors_matched"] = matched
+    if ordered >= REWRITE_ANCHOR_ORDERED and matched >= REWRITE_MIN_ANCHORS:
+        shared_numbers = sorted(
+            set(a for a in new.anchors if a[:1].isdigit())
+            & set(a for a in other.anchors if a[:1].isdigit())
+        )
+        evidence["shared_numbers"] = shared_numbers[:20]
+        return CopyLink(new.article_id, other.article_id, "rewrite", round(ordered, 3), evidence)
+    return None
+
+
+def _partial(
+    new: Fingerprint, other: Fingerprint, containment: float, evidence: dict[str, Any]
+) -> CopyLink:
+    evidence["shorter"] = "copy" if new.words.size <= other.words.size else "origin"
+    return CopyLink(new.article_id, other.article_id, "partial", round(containment, 3), evidence)
+
+
+def substitutions(copy_text: str, origin_text: str, max_len: int = 4) -> list[tuple[str, str]]:
+    """Phrase pairs (copy phrase, origin phrase) where an aligned copy swaps short spans.
+
+    A substituted span is widened over the unchanged capitalised words around it, so that a
+    damaged name or collocation reads whole ("Russian Overseas Ministry" ~ "Russian Foreign
+    Ministry", "Lachin hall" ~ "Lachin corridor").
+    """
+    a, b = tokens(copy_text), tokens(origin_text)
+    matcher = difflib.SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], False)
+    pairs: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace" or i2 - i1 > max_len or j2 - j1 > max_len:
+            continue
+        # Widen over capitalised neighbours present in both texts (the rest of a name).
+        # A name before the swap is kept too: "Lachin hall" ~ "Lachin corridor".
+        while (
+            i1 > 0
+            and j1 > 0
+            and a[i1 - 1].capitalised
+            and a[i1 - 1].norm == b[j1 - 1].norm
+            and a[i1 - 1].norm not in function_words()
+            and not a[i1].sentence_initial
+        ):
+            i1, j1 = i1 - 1, j1 - 1
+        if a[i2 - 1].capitalised or b[j2 - 1].capitalised:
+            while (
+                i2 < len(a)
+                and j2 < len(b)
+                and a[i2].capitalised
+                and a[i2].norm == b[j2].norm
+                and not a[i2].sentence_initial
+            ):
+                i2, j2 = i2 + 1, j2 + 1
+        left = copy_text[a[i1].start : a[i2 - 1].end]
+        right = origin_text[b[j1].start : b[j2 - 1].end]
+        if left.lower() == right.lower():
+            continue
+        key = (left, right)
+        if key not in seen:
+            seen.add(key)
+            pairs.append(key)
+    return pairs
+
+
+# --- canonical origin ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OriginCandidate:
+    article_id: int
+    published: str | None
+    n_chars: int
+    spun: float
+    machine_translated: float
+
+
+def origin_rank(c: OriginCandidate) -> tuple[bool, str, int, int]:
+    """Sort key: not spun/translated first, then earliest publication, longest, lowest id."""
+    derived = max(c.spun, c.machine_translated) >= SIGNAL_THRESHOLD
+    return (derived, c.published or "9999", -c.n_chars, c.article_id)
+
+
+def choose_origin(members: Iterable[OriginCandidate]) -> tuple[int, str]:
+    """The canonical origin of a copy group and the reasoning, in words."""
+    ranked = sorted(members, key=origin_rank)
+    best = ranked[0]
+    if len(ranked) == 1:
+        return best.article_id, "no copies found"
+    reasons = []
+    derived = [c for c in ranked if max(c.spun, c.machine_translated) >= SIGNAL_THRESHOLD]
+    if derived and best not in derived:
+        reasons.append(f"not spun or machine-translated ({len(derived)} members are)")
+    dated = sorted(c.published for c in ranked if c.published)
+    if not dated:
+        reasons.append("no member has a publication date")
+    elif best.published == dated[0]:
+        reasons.append(f"earliest publication ({best.published})")
+    else:
+        reasons.append(f"published {best.published or 'unknown'} (earliest member {dated[0]})")
+    longest = max(c.n_chars for c in ranked)
+    if best.n_chars == longest:
+        reasons.append(f"most complete text ({best.n_chars} characters)")
+    else:
+        reasons.append(f"{best.n_chars} characters (longest member has {longest})")
+    reasons.append(f"group of {len(ranked)}")
+    return best.article_id, "; ".join(reasons)
+
+
+def copy_groups(article_ids: Iterable[int], links: Iterable[tuple[int, int]]) -> list[set[int]]:
+    """Connected components of the link graph (union-find)."""
+    parent: dict[int, int] = {i: i for i in article_ids}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, set[int]] = {}
+    for x in list(parent):
+        groups.setdefault(find(x), set()).add(x)
+    return list(groups.values())
+
+
+# --- quality signals ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signal:
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class QualitySignals:
+    spun: Signal
+    machine_translated: Signal
+    content_farm: Signal
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    pattern: re.Pattern[str]
+    weight: float
+    scope: str = "text"  # text, or raw (looked for in the raw input)
+
+
+@dataclass(frozen=True)
+class SignalRules:
+    spun_phrases: dict[str, str]
+    spun_phrase_pattern: re.Pattern[str]
+    spun_patterns: tuple[_Rule, ...]
+    translation_debris: tuple[_Rule, ...]
+    translation_calques: tuple[_Rule, ...]
+    farm_navigation: _Rule
+    farm_byline: _Rule
+    farm_comment: _Rule
+    unrelated_headline_weight: float
+    unrelated_headline_reasons: frozenset[str]
+    max_unrelated_headlines: int
+
+
+def _rules(entries: Iterable[dict[str, Any]], flags: int = 0) -> tuple[_Rule, ...]:
+    return tuple(
+        _Rule(
+            e["name"],
+            re.compile(e["regex"], flags),
+            float(e.get("weight", 1.0)),
+            str(e.get("scope", "text")),
+        )
+        for e in entries
+    )
+
+
+@cache
+def signal_rules() -> SignalRules:
+    data = load_yaml("provenance_signals.yaml")
+    phrases = {str(k).lower(): str(v) for k, v in data["spun_phrases"].items()}
+    alternation = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    farm = data["content_farm"]
+
+    def one(name: str, entry: dict[str, Any], flags: int = 0) -> _Rule:
+        return _Rule(name, re.compile(entry["regex"], flags), float(entry["weight"]))
+
+    return SignalRules(
+        spun_phrases=phrases,
+        spun_phrase_pattern=re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE),
+        spun_patterns=_rules(data["spun_patterns"]),
+        translation_debris=_rules(data["translation_debris"], re.MULTILINE),
+        translation_calques=_rules(data["translation_calques"]),
+        farm_navigation=one("previous/next post navigation", farm["navigation"], re.IGNORECASE),
+        farm_byline=one("anonymous byline", farm["anonymous_byline"], re.IGNORECASE),
+        farm_comment=one("comment prompt", farm["comment_prompt"], re.IGNORECASE),
+        unrelated_headline_weight=float(farm["unrelated_headline_weight"]),
+        unrelated_headline_reasons=frozenset(farm["unrelated_headline_reasons"]),
+        max_unrelated_headlines=int(farm["max_unrelated_headlines"]),
+    )
+
+
+def _saturate(weight: float, scale: float) -> float:
+    """Map accumulated evidence weight to 0..1: each ``scale`` of weight closes ~63% of the gap."""
+    return round(1.0 - math.exp(-weight / scale), 3) if weight > 0 else 0.0
+
+
+def spun_signal(text: str, raw: str | None = None, rules: SignalRules | None = None) -> Signal:
+    """Unnatural substitutions in fixed expressions: a spinner's fingerprints, per 1000 words.
+
+    ``raw`` (the input as it came) is searched for damage the cleaner repairs (entities).
+    """
+    r = rules or signal_rules()
+    evidence: list[str] = []
+    weight = 0.0
+    for m in r.spun_phrase_pattern.finditer(text):
+        original = r.spun_phrases.get(m.group().lower(), "")
+        evidence.append(f"{m.group()} ~ {original}")
+        weight += 1.0
+    for rule in r.spun_patterns:
+        source = text if rule.scope == "text" else (raw or "")
+        for m in rule.pattern.finditer(source):
+            evidence.append(f"{m.group().strip()} ({rule.name})")
+            weight += rule.weight
+    n_words = max(len(_TOKEN.findall(text)), 1)
+    # Density, not count: a long genuine article may trip one rule by chance.
+    density = weight * 1000.0 / max(n_words, 300)
+    return Signal(_saturate(density, 3.0), list(dict.fromkeys(evidence)))
+
+
+def machine_translation_signal(
+    text: str, removed_lines: Sequence[tuple[str, str]], rules: SignalRules | None = None
+) -> Signal:
+    r = rules or signal_rules()
+    evidence: list[str] = []
+    weight = 0.0
+    removed_text = "\n".join(line for line, _ in removed_lines)
+    for rule in r.translation_debris:
+        for source, where in ((removed_text, "removed line"), (text, "text")):
+            for m in rule.pattern.finditer(source):
+                evidence.append(f"{rule.name} ({where}): {m.group().strip()}")
+                weight += rule.weight
+    calque_weight = 0.0
+    for rule in r.translation_calques:
+        for m in rule.pattern.finditer(text):
+            evidence.append(f"{rule.name}: {m.group().strip()}")
+            calque_weight += rule.weight
+    # Calques are weak alone: they count at most as much as one piece of translated debris.
+    weight += min(calque_weight, 1.5)
+    return Signal(_saturate(weight, 1.5), list(dict.fromkeys(evidence)))
+
+
+def content_farm_signal(
+    text: str,
+    removed_lines: Sequence[tuple[str, str]],
+    author: str | None,
+    rules: SignalRules | None = None,
+) -> Signal:
+    r = rules or signal_rules()
+    evidence: list[str] = []
+    weight = 0.0
+    names = {t.norm for t in tokens(text) if t.capitalised}
+    unrelated = 0
+    lines = list(removed_lines)
+    if author:
+        lines.append((author, "author"))
+    counted: set[str] = set()
+    for line, reason in lines:
+        stripped = line.strip()
+        for rule in (r.farm_navigation, r.farm_byline, r.farm_comment):
+            if rule.pattern.search(stripped):
+                evidence.append(f"{rule.name}: {stripped}")
+                # A site template feature counts once, however many of its lines it leaves.
+                if rule.name not in counted or rule is r.farm_navigation:
+                    weight += rule.weight
+                counted.add(rule.name)
+                break
+        else:
+            if reason in r.unrelated_headline_reasons:
+                own = {t.norm for t in tokens(stripped) if t.capitalised and not t.sentence_initial}
+                first = tokens(stripped)[:1]
+                own |= {t.norm for t in first if t.norm in names}
+                if not (own & names) and unrelated < r.max_unrelated_headlines:
+                    unrelated += 1
+                    evidence.append(f"unrelated related-link headline: {stripped}")
+                    weight += r.unrelated_headline_weight
+    return Signal(_saturate(weight, 1.5), list(dict.fromkeys(evidence)))
+
+
+def quality_signals(
+    article: Article,
+    removed_lines: Sequence[tuple[str, str]],
+    raw: str | None = None,
+    rules: SignalRules | None = None,
+) -> QualitySignals:
+    """The three signals of one article; ``removed_lines`` are (line, reason) pairs."""
+    r = rules or signal_rules()
+    return QualitySignals(
+        spun=spun_signal(article.text, raw, r),
+        machine_translated=machine_translation_signal(article.text, removed_lines, r),
+        content_farm=content_farm_signal(article.text, removed_lines, article.author, r),
+    )
+
+
+def spun_from_link(link: CopyLink, copy_words: int) -> Signal:
+    """A spun copy's own spinning score from its alignment with the origin."""
+    n = int(link.evidence.get("n_substitutions", 0))
+    pairs = [f"{a} ~ {b}" for a, b in link.evidence.get("substitutions", [])]
+    # Spinners swap around one content word in ten or more; 3 substitutions per 100 words is
+    # already far beyond copy-editing.
+    density = n * 100.0 / max(copy_words, 1)
+    return Signal(_saturate(density, 3.0), pairs)
+
+
+def merge_signals(a: Signal, b: Signal) -> Signal:
+    return Signal(max(a.score, b.score), list(dict.fromkeys([*a.evidence, *b.evidence])))
+
+
+# --- storage form -------------------------------------------------------------------------
+
+
+def fingerprint_row(fp: Fingerprint) -> dict[str, Any]:
+    """A fingerprint as the store keeps it (arrays as little-endian bytes, anchors as text)."""
+    return {
+        "article_id": fp.article_id,
+        "n_words": fp.n_words,
+        "word_shingles": fp.words.astype("<u4").tobytes(),
+        "skeleton_shingles": fp.skeleton.astype("<u4").tobytes(),
+        "anchors": "\n".join(fp.anchors),
+        "sig_words": fp.sig_words.astype("<u8").tobytes(),
+        "sig_skeleton": fp.sig_skeleton.astype("<u8").tobytes(),
+        "sig_anchors": fp.sig_anchors.astype("<u8").tobytes(),
+    }
+
+
+def fingerprint_from_row(row: dict[str, Any]) -> Fingerprint:
+    """Inverse of ``fingerprint_row``; rows without shingle sets give signatures only."""
+
+    def u4(key: str) -> np.ndarray:
+        data = row.get(key)
+        return (
+            np.frombuffer(data, dtype="<u4").astype(np.uint32) if data else np.zeros(0, np.uint32)
+        )
+
+    anchors_text = row.get("anchors") or ""
+    anchor_seq = anchors_text.split("\n") if anchors_text else []
+    return Fingerprint(
+        article_id=int(row["article_id"]),
+        text_hash=str(row["text_hash"]),
+        n_words=int(row["n_words"]),
+        words=u4("word_shingles"),
+        skeleton=u4("skeleton_shingles"),
+        anchors=anchor_seq,
+        anchor_shingles=shingle_hashes(anchor_seq, ANCHOR_SHINGLE),
+        sig_words=np.frombuffer(row["sig_words"], dtype="<u8").astype(np.uint64),
+        sig_skeleton=np.frombuffer(row["sig_skeleton"], dtype="<u8").astype(np.uint64),
+        sig_anchors=np.frombuffer(row["sig_anchors"], dtype="<u8").astype(np.uint64),
+        published=row.get("published"),
+    )
+
+
+def orient(link: CopyLink, ranks: dict[int, tuple[bool, str, int, int]], origin: int) -> CopyLink:
+    """Point a link from the copy to the better-ranked side (the group's origin if present)."""
+    a, b = link.copy_id, link.origin_id
+    if a == origin or (b != origin and ranks[a] < ranks[b]):
+        a, b = b, a
+    if (a, b) == (link.copy_id, link.origin_id):
+        return link
+    evidence = dict(link.evidence)
+    if "substitutions" in evidence:
+        evidence["substitutions"] = [[y, x] for x, y in evidence["substitutions"]]
+    if evidence.get("shorter") in ("copy", "origin"):
+        evidence["shorter"] = "origin" if evidence["shorter"] == "copy" else "copy"
+    return CopyLink(a, b, link.link_type, link.score, evidence)
