@@ -89,14 +89,14 @@ def test_the_time_window_keeps_old_stories_closed() -> None:
 def test_shared_actors_raise_similarity() -> None:
     story = stories.Story(1)
     base = doc(1, GRAIN, None, {"RUS", "UKR", "TUR"})
-    vec = stories.unit_vector(stories.doc_counts(base))
-    stories._add(story, base, vec)
+    stories._add(story, base, stories.unit_vector(stories.doc_counts(base)))
     df: Counter[str] = Counter(stories.doc_counts(base).keys())
-    other = doc(2, SUDAN, None, {"RUS", "UKR", "TUR"})
-    other_vec = stories.unit_vector(stories.doc_counts(other))
-    with_actors = stories.similarity(other_vec, other, story, df, 2, 0.25)
-    without = stories.similarity(other_vec, doc(2, SUDAN, None), story, df, 2, 0.25)
-    assert with_actors > without
+
+    def sim(other: stories.StoryDoc) -> float:
+        vec = stories.unit_vector(stories.doc_counts(other))
+        return stories.similarity(vec, story, df, 2)
+
+    assert sim(doc(2, SUDAN, None, {"RUS", "UKR", "TUR"})) > sim(doc(2, SUDAN, None))
 
 
 def test_title_is_the_most_central_headline() -> None:
@@ -168,10 +168,11 @@ def pairwise_f1(predicted: dict[int, int], gold: list[set[int]]) -> tuple[float,
     return p, r, (2 * p * r / (p + r) if tp else 0.0)
 
 
-# Measured 2026-11: 0.44 (P 0.33, R 0.67). The seed articles have no usable publication
-# dates (their windows are open-ended), so no time window separates the September 2023
-# offensive from the 2022 stories, and all five discuss the same actors and region.
-@pytest.mark.xfail(reason="seed stories: pairwise F1 0.44 < 0.8 (see docs/evaluation.md)")
+# Measured 2026-11 with the actor stage: 0.46 (all five in one story: P 0.30, R 1.0).
+# The seed articles have no usable publication dates (their windows are open-ended), so
+# no time window separates the September 2023 offensive from the 2022 stories, and all
+# five discuss the same actors and region.
+@pytest.mark.xfail(reason="seed stories: pairwise F1 0.46 < 0.8 (see docs/evaluation.md)")
 def test_seed_stories_recovered(seeds_db: Any) -> None:
     store, by_file = seeds_db
     gold_doc = yaml.safe_load(
@@ -211,4 +212,4 @@ def test_sample_corpus_stories(sample_db: Store) -> None:
     predicted = sample_db.story_article_ids(r["id"] for r in rows)
     precision, recall, f1 = pairwise_f1(predicted, gold)
     # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.
-    assert f1 >= 0.7, (precision, recall, f1)
+    assert f1 >= 0.75, (precision, recall, f1)

@@ -109,7 +109,6 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         next_id,
         settings.story_threshold,
         settings.story_window_days,
-        settings.story_actor_weight,
     )
     day_of = {d.article_id: d.day for d in docs}
     store.add_story_terms(t for t, n in (df_counter - before).items() for _ in range(n))

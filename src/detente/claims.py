@@ -834,7 +834,14 @@ def _resolve_speaker(
     if quote.speaker_text.lower() in words.pronouns:
         people = [m for m in mentions if m.kind == "person" and m.end <= quote.speaker_start]
         previous = [q for q in earlier if q.speaker_name]
-        if people and (not previous or people[-1].start > (previous[-1].speaker_start or 0)):
+        # A quote just before, with a named speaker, is what "he said" continues; a person
+        # merely mentioned in between ("accusing Macron of ...") is not the speaker.
+        close = previous and quote.start - previous[-1].end < 400
+        if (
+            people
+            and not close
+            and (not previous or people[-1].start > (previous[-1].speaker_start or 0))
+        ):
             p = people[-1]
             return _named(quote, p.actor_code, p.actor_name or p.text, p.person_id or p.actor_id)
         if previous:

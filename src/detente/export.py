@@ -46,7 +46,7 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     # analysis
     "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows, ("start", "end")),
     "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),
-    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows),
+    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows, ("sentence",)),
     "claims": ExportKind(analysis.CLAIM_FIELDS, analysis.claim_rows),
     "dyads": ExportKind(analysis.DYAD_FIELDS, analysis.dyad_rows),
 }
