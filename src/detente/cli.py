@@ -18,7 +18,7 @@ from .brief import render as render_brief
 from .export import EXPORT_KINDS, FORMATS, write_rows
 from .pipeline import ingest_inputs, process_articles
 from .settings import Settings
-from .store import ArticleFilter, Store, StoreError
+from .store import ArticleFilter, EventFilter, Store, StoreError
 
 app = typer.Typer(
     help="detente: who did what to whom, when and where, from messy news.",
@@ -412,6 +412,102 @@ def errors(
         _print_json(rows)
         return
     _table(rows, ["run_id", "input", "reason"])
+
+
+@app.command("events")
+def events_command(
+    actor: Annotated[
+        str | None, typer.Option(help="Source or target code starts with this.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source actor code (prefix), e.g. AZE.")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Target actor code (prefix), e.g. ARM.")
+    ] = None,
+    code: Annotated[str | None, typer.Option(help="CAMEO code prefix, e.g. 19 or 1212.")] = None,
+    root: Annotated[str | None, typer.Option(help="CAMEO root (01..20).")] = None,
+    quad: Annotated[int | None, typer.Option(help="QuadClass 1..4.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Event window ends on/after (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Event window starts on/before.")] = None,
+    article: Annotated[int | None, typer.Option(help="Only this article.")] = None,
+    all_modalities: Annotated[
+        bool, typer.Option("--all", help="Include negated, hypothetical, opinion ... events.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Coded events: who did what to whom, when, with the evidence sentence."""
+    f = EventFilter(
+        actor, source, target, code, root, quad, since, until, article,
+        () if all_modalities else EventFilter.modalities, limit,
+    )  # fmt: skip
+    with open_store() as store:
+        rows = store.query_events(f)
+    if as_json:
+        from .store import event_export_row
+
+        _print_json([event_export_row(r) for r in rows])
+        return
+    for r in rows:
+        r["when"] = r["date"] or _window_text([r["date_start"], r["date_end"]])
+        r["dyad"] = f"{r['source_code']} -> {r['target_code'] or '-'}"
+        r["sources"] = r.get("n_sources") or 1
+    _table(rows, ["id", "article_id", "when", "dyad", "code", "modality", "sources", "evidence"])
+
+
+@app.command()
+def explain(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None:
+    """Every sentence of an article, its event candidates, and why each was coded or not."""
+    from .events import extract_events
+    from .nlp import load_pipeline
+
+    with open_store() as store:
+        loaded = store.load_articles([article_id])
+        if not loaded:
+            err_console.print(f"[red]error:[/red] no article with id {article_id}")
+            raise typer.Exit(1)
+        article = loaded[0]
+        sentences = store.sentences(article_id)
+        mentions = store.mentions(article_id)
+    if not sentences:
+        err_console.print("no sentences stored for this article: run the actor stage first")
+        raise typer.Exit(1)
+    nlp = load_pipeline(state.settings.spacy_model, ("ner",))
+    result = extract_events(article, sentences, mentions, nlp)
+    by_sentence: dict[int, list[Any]] = {}
+    for c in result.candidates:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    actors: dict[int, list[str]] = {}
+    for m in mentions:
+        if m.actor_code:
+            actors.setdefault(m.sentence, []).append(f"{m.text}={m.actor_code}")
+    console.print(
+        f"[bold]{article.title}[/bold]: {len(sentences)} sentences, {result.n_parsed} parsed, "
+        f"{len(result.events)} events"
+    )
+    for s in sentences:
+        text = article.text[s.start : s.end]
+        console.print()
+        mark = " (caption: skipped)" if s.is_caption else ""
+        console.print(f"[dim]#{s.index}{mark}[/dim] {text}", highlight=False, markup=False)
+        if actors.get(s.index):
+            console.print(f"  [dim]actors:[/dim] {', '.join(actors[s.index])}", highlight=False)
+        for c in by_sentence.get(s.index, []):
+            colour = "green" if c.status == "coded" else "yellow"
+            detail = (
+                f"{c.source_code} -> {c.code} -> {c.target_code or '-'} [{c.modality}]: "
+                if c.status == "coded"
+                else ""
+            )
+            console.print(
+                f"  [{colour}]{c.status}[/{colour}] "
+                + escape(f"'{c.trigger}': {detail}{c.reason}"),
+                highlight=False,
+                markup=True,
+            )
 
 
 # --- analysis: stories, relations, quotes, claims, briefs --------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import analysis
-from .store import ARTICLE_EXPORT_FIELDS, COPY_EXPORT_FIELDS, Store
+from .store import ARTICLE_EXPORT_FIELDS, COPY_EXPORT_FIELDS, EVENT_EXPORT_FIELDS, Store
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -40,6 +40,7 @@ ACTOR_EXPORT_FIELDS = (
 
 EXPORT_KINDS: dict[str, ExportKind] = {
     "articles": ExportKind(ARTICLE_EXPORT_FIELDS, lambda store: store.iter_articles_for_export()),
+    "events": ExportKind(EVENT_EXPORT_FIELDS, lambda store: store.iter_events_for_export()),
     "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
     "mentions": ExportKind(MENTION_EXPORT_FIELDS, lambda store: store.iter_mentions_for_export()),
     "actors": ExportKind(ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export()),

@@ -169,6 +169,71 @@ class StageSpec:
     run: Stage
 
 
+def run_events(
+    store: Store, settings: Settings, article_ids: list[int], progress: Progress | None = None
+) -> None:
+    """The events stage: code every article's events, then regroup events across articles.
+
+    Only sentences with a resolved actor and a trigger word are parsed, in batches over many
+    articles (``nlp.pipe``). An article that fails is reported on standard error by id and
+    reason, and the batch goes on.
+    """
+    import sys
+
+    from . import events
+    from .nlp import load_pipeline
+
+    lexicon = events.dictionary()
+    for chunk_start in range(0, len(article_ids), settings.batch_size):
+        chunk = article_ids[chunk_start : chunk_start + settings.batch_size]
+        inputs = []
+        for article in store.load_articles(chunk):
+            assert article.id is not None
+            sentences = store.sentences(article.id)
+            mentions = store.mentions(article.id)
+            selected = events.select_sentences(article, sentences, mentions, lexicon)
+            if sentences:  # articles the actor stage has not split are left pending
+                inputs.append((article, sentences, mentions, selected))
+        texts = [a.text[s.start : s.end] for a, _, _, sel in inputs for s in sel]
+        # The parser is loaded only when something is worth parsing.
+        nlp = load_pipeline(settings.spacy_model, ("ner",)) if texts else None
+        docs = iter(nlp.pipe(texts, batch_size=256) if nlp is not None else [])
+        with store.transaction():
+            for article, sentences, mentions, selected in inputs:
+                assert article.id is not None
+                parsed = {s.index: next(docs) for s in selected}
+                try:
+                    result = events.code_article(article, sentences, mentions, parsed, lexicon)
+                except Exception as exc:  # one bad article must not stop the batch
+                    sys.stderr.write(
+                        f"error: events: article {article.id} ({article.source_path}): "
+                        f"{exc.__class__.__name__}: {exc}\n"
+                    )
+                    continue
+                store.replace_events(article.id, result.events)
+                store.mark_stage_done("events", events.CODER_VERSION, [article.id])
+        if progress:
+            progress("advance", len(chunk))
+    regroup_events(store)
+
+
+def regroup_events(store: Store) -> int:
+    """Rebuild the cross-article event groups; returns how many groups there are."""
+    from dataclasses import asdict
+
+    from . import events
+
+    stored = [
+        events.StoredEvent(event_id, article_id, event, evidence)
+        for event_id, article_id, event, evidence in store.events_for_grouping()
+    ]
+    origins = store.origin_ids({e.article_id for e in stored})
+    groups = events.group_events(stored, origins)
+    with store.transaction():
+        store.replace_event_groups(asdict(g) for g in groups)
+    return len(groups)
+
+
 STAGE_ORDER = ("actors", "provenance", "events", "analysis")
 
 
@@ -230,10 +295,12 @@ def run_actors(
 def stages() -> list[StageSpec]:
     """The analysis stages after ingestion, in order: actors, provenance, events, analysis."""
     from . import actors
+    from .events import CODER_VERSION
 
     found: list[StageSpec] = [
         StageSpec("actors", actors.VERSION, run_actors),
         StageSpec("provenance", provenance.VERSION, run_provenance),
+        StageSpec("events", CODER_VERSION, run_events),
         # Analysis reads what every other stage stored: it stays last.
         StageSpec(analysis.STAGE, analysis.VERSION, analysis.run),
     ]

@@ -298,6 +298,27 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
+        6,
+        "event groups: one real-world event reported by several articles",
+        """
+        CREATE TABLE event_groups (
+            id INTEGER PRIMARY KEY,
+            source_code TEXT NOT NULL,
+            target_code TEXT,
+            root TEXT NOT NULL,
+            code TEXT NOT NULL,
+            date_start TEXT,
+            date_end TEXT,
+            n_events INTEGER NOT NULL,
+            n_articles INTEGER NOT NULL,
+            n_sources INTEGER NOT NULL
+        );
+        CREATE INDEX event_groups_dyad ON event_groups(source_code, target_code, root);
+        CREATE INDEX events_code ON events(code);
+        CREATE INDEX events_root ON events(root, quad_class);
+        """,
+    ),
+    (
         7,
         "analysis: stories, quotes, quantities, conflicting claims, dyad aggregates",
         """
@@ -509,6 +530,89 @@ COPY_EXPORT_FIELDS = (
     "score",
     "evidence",
 )
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    actor: str | None = None
+    source: str | None = None
+    target: str | None = None
+    code: str | None = None
+    root: str | None = None
+    quad_class: int | None = None
+    since: str | None = None
+    until: str | None = None
+    article_id: int | None = None
+    # Default: the modalities that count as events (not negated, hypothetical, opinion...).
+    modalities: tuple[str, ...] = ("asserted", "future", "planned")
+    limit: int | None = 100
+
+
+EVENT_EXPORT_FIELDS = (
+    "id", "article_id", "date", "date_precision", "date_window", "date_method",
+    "source_code", "source_name", "source_span", "target_code", "target_name", "target_span",
+    "cameo", "cameo_name", "root", "quad_class", "goldstein", "plover", "trigger",
+    "trigger_span", "modality", "location", "reported_by_code", "reported_by_name",
+    "confidence", "pattern", "coder_version", "group_id", "n_articles", "n_sources", "sentence",
+    "evidence",
+)  # fmt: skip
+
+
+def event_export_row(r: dict[str, Any]) -> dict[str, Any]:
+    from .cameo import codebook
+
+    location = None
+    if r.get("location_name"):
+        location = {
+            "name": r["location_name"], "country": r["location_country"],
+            "admin1": r["location_admin1"], "lat": r["location_lat"], "lon": r["location_lon"],
+            "precision": r["location_precision"], "geonameid": r["location_geonameid"],
+        }  # fmt: skip
+    entry = codebook().get(r["code"])
+    target_span = (
+        [r["target_start"], r["target_end"]] if r.get("target_start") is not None else None
+    )
+    return {
+        "id": r["id"],
+        "article_id": r["article_id"],
+        "date": r["date"],
+        "date_precision": r["date_precision"],
+        "date_window": [r["date_start"], r["date_end"]],
+        "date_method": r["date_method"],
+        "source_code": r["source_code"],
+        "source_name": r["source_name"],
+        "source_span": [r["source_start"], r["source_end"]],
+        "target_code": r["target_code"],
+        "target_name": r["target_name"],
+        "target_span": target_span,
+        "cameo": r["code"],
+        "cameo_name": entry.name if entry else None,
+        "root": r["root"],
+        "quad_class": r["quad_class"],
+        "goldstein": r["goldstein"],
+        "plover": r["plover"],
+        "trigger": r["trigger"],
+        "trigger_span": [r["trigger_start"], r["trigger_end"]],
+        "modality": r["modality"],
+        "location": location,
+        "reported_by_code": r["reported_by_code"],
+        "reported_by_name": r["reported_by_name"],
+        "confidence": r["confidence"],
+        "pattern": r["pattern"],
+        "coder_version": r["coder_version"],
+        "group_id": r["group_id"],
+        "n_articles": r.get("n_articles") or 1,
+        "n_sources": r.get("n_sources") or 1,
+        "sentence": r["sentence"],
+        "evidence": [
+            {
+                "article_id": r["article_id"],
+                "sentence": r.get("evidence"),
+                "start": r["sentence_start"],
+                "end": r["sentence_end"],
+            }
+        ],
+    }
 
 
 def now() -> str:
@@ -1005,6 +1109,81 @@ class Store:
 
     # Later stages add their sections below: "# --- actors ---", "# --- provenance ---",
     # "# --- events ---", "# --- analysis ---".
+
+    # --- events ---------------------------------------------------------------------------
+
+    def events_for_grouping(self) -> Iterator[tuple[int, int, Event, str]]:
+        """Every stored event with its id, article and evidence sentence text."""
+        rows = self.db.execute(
+            "SELECT e.*, substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) "
+            "AS evidence FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.id"
+        )
+        for r in rows:
+            yield r["id"], r["article_id"], event_from_row(r), r["evidence"]
+
+    def replace_event_groups(self, groups: Iterable[dict[str, Any]]) -> None:
+        """Rebuild ``event_groups`` and ``events.group_id`` (each dict: the group's fields
+        and ``event_ids``)."""
+        self.db.execute("UPDATE events SET group_id = NULL")
+        self.db.execute("DELETE FROM event_groups")
+        for g in groups:
+            cur = self.db.execute(
+                "INSERT INTO event_groups (source_code, target_code, root, code, date_start, "
+                "date_end, n_events, n_articles, n_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    g["source_code"], g["target_code"], g["root"], g["code"], g["date_start"],
+                    g["date_end"], len(g["event_ids"]), g["n_articles"], g["n_sources"],
+                ),
+            )  # fmt: skip
+            self.db.executemany(
+                "UPDATE events SET group_id = ? WHERE id = ?",
+                [(cur.lastrowid, i) for i in g["event_ids"]],
+            )
+
+    def query_events(self, f: EventFilter) -> list[dict[str, Any]]:
+        """Events with their group counts and evidence, filtered; newest first."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for column, value in (("e.source_code", f.source), ("e.target_code", f.target)):
+            if value:
+                clauses.append(f"({column} = ? OR {column} LIKE ?)")
+                params += [value, value + "%"]
+        if f.actor:
+            clauses.append("(e.source_code LIKE ? OR e.target_code LIKE ?)")
+            params += [f.actor + "%", f.actor + "%"]
+        # One clause per set filter: (SQL with one placeholder, the value it takes).
+        simple: tuple[tuple[str, Any], ...] = (
+            ("e.code LIKE ?", f.code + "%" if f.code else None),
+            ("e.root = ?", f.root.zfill(2) if f.root else None),
+            ("e.quad_class = ?", f.quad_class),
+            ("COALESCE(e.date_end, e.date_start) >= ?", f.since),
+            ("e.date_start <= ?", f.until),
+            ("e.article_id = ?", f.article_id),
+        )
+        for sql_clause, value in simple:
+            if value is not None:
+                clauses.append(sql_clause)
+                params.append(value)
+        if f.modalities:
+            clauses.append(f"e.modality IN ({','.join('?' * len(f.modalities))})")
+            params += list(f.modalities)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        sql = (
+            "SELECT e.*, g.n_articles AS n_articles, g.n_sources AS n_sources, "
+            "substr(a.text, e.sentence_start + 1, e.sentence_end - e.sentence_start) AS evidence "
+            f"FROM events e JOIN articles a ON a.id = e.article_id "
+            f"LEFT JOIN event_groups g ON g.id = e.group_id {where} "
+            "ORDER BY COALESCE(e.date_start, '') DESC, e.id"
+        )
+        if f.limit is not None:
+            sql += " LIMIT ?"
+            params.append(f.limit)
+        return [dict(r) for r in self.db.execute(sql, params)]
+
+    def iter_events_for_export(self) -> Iterator[dict[str, Any]]:
+        """Every event as a row of the ``events`` export (docs/export.md)."""
+        for r in self.query_events(EventFilter(limit=None, modalities=())):
+            yield event_export_row(r)
 
     # --- analysis ---
     # Stories, quotes, quantities, claims and the pre-aggregated relations over time.

@@ -1,0 +1,913 @@
+"""Event coding: who did what to whom, when and where, with the sentence that says so.
+
+Pure functions from an article, its sentences, its actor mentions and the dependency parses
+of the sentences worth parsing, to CAMEO-coded ``Event``s and the candidates that were
+rejected (kept for ``detente explain``). No I/O; the spaCy pipeline is passed in.
+
+The steps:
+
+1. ``select_sentences``: only a non-caption sentence with at least one resolved actor
+   mention and a trigger word of the dictionary (a tokenizer-level test) is parsed.
+2. ``code_sentence``: each token whose lemma heads a dictionary pattern is a candidate; the
+   most specific matching pattern gives the code. Source and target come from grammatical
+   roles (subject, object, passive agent, "X's Y", appositions, coordination, control).
+   No resolved source, or no pattern: no event, and the candidate says why.
+3. Modality (negated, future, planned, conditional, hypothetical, opinion, question),
+   reporting source (speech verbs, "according to"), date and place.
+4. ``group_events``: the same real-world event in several articles becomes one group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .cameo import TARGET_SLOT, CameoCode, Dictionary, Pattern, code_info, dictionary
+from .event_dates import publication_window, time_expressions
+from .model import Article, Event, EventDate, Location, Mention, Sentence
+from .places import find_location
+
+CODER_VERSION = "detente-events-1"
+# Modalities that count as events by default; the others are stored but left out of counts.
+COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
+# Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
+TARGET_PREPOSITIONS = ("against", "on", "at", "with", "to", "toward", "towards", "into",
+                       "upon", "between", "over", "in", "of")  # fmt: skip
+_SUBJECTS = ("nsubj", "csubj")
+_CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"})
+_HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "ca", "must"})
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
+# Roots whose events between coordinated subjects are mutual ("Armenia and France held a
+# joint exercise", "the two sides clashed"): each subject is the other's target.
+_RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trigger word considered in a sentence, and what became of it."""
+
+    sentence: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    status: str  # coded, rejected
+    reason: str
+    code: str | None = None
+    pattern: str | None = None
+    source_code: str | None = None
+    target_code: str | None = None
+    modality: str | None = None
+
+
+@dataclass
+class CodingResult:
+    events: list[Event] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    n_sentences: int = 0
+    n_parsed: int = 0
+
+
+# --- 1. which sentences to parse ---------------------------------------------------------
+
+
+def resolved_mentions_by_sentence(
+    sentences: Sequence[Sentence], mentions: Iterable[Mention]
+) -> dict[int, list[Mention]]:
+    result: dict[int, list[Mention]] = {}
+    bounds = {s.index: s for s in sentences}
+    for m in mentions:
+        s = bounds.get(m.sentence)
+        if m.actor_code is None or s is None or not (s.start <= m.start and m.end <= s.end):
+            continue
+        result.setdefault(m.sentence, []).append(m)
+    return result
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def has_trigger(text: str, lexicon: Dictionary) -> bool:
+    """Whether any word of ``text`` is a surface form of a dictionary trigger."""
+    forms = lexicon.trigger_forms
+    for w in _WORD.findall(text):
+        lower = w.lower()
+        if lower in forms or any(part in forms for part in lower.split("-")):
+            return True
+    return False
+
+
+def select_sentences(
+    article: Article,
+    sentences: Sequence[Sentence],
+    mentions: Iterable[Mention],
+    lexicon: Dictionary | None = None,
+) -> list[Sentence]:
+    """Sentences that can hold an event: not a caption, a resolved actor, a trigger word."""
+    lexicon = lexicon or dictionary()
+    with_actor = resolved_mentions_by_sentence(sentences, mentions)
+    return [
+        s
+        for s in sentences
+        if not s.is_caption
+        and s.index in with_actor
+        and has_trigger(article.text[s.start : s.end], lexicon)
+    ]
+
+
+# --- 2. coding one parsed sentence ---------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    article: Article
+    sentence: Sentence
+    doc: Any  # a spaCy Doc of the sentence text
+    mentions: list[Mention]
+    previous_people: list[Mention]  # resolved person mentions before this sentence
+    lexicon: Dictionary
+
+    def offset(self, token: Any) -> tuple[int, int]:
+        start = self.sentence.start + token.idx
+        return start, start + len(token.text)
+
+    def mention_at(self, token: Any) -> Mention | None:
+        start, end = self.offset(token)
+        for m in self.mentions:
+            if m.start < end and start < m.end:
+                return m
+        return None
+
+
+@dataclass(frozen=True)
+class _Actor:
+    mention: Mention
+    how: str  # direct, appos, possessor, pronoun, ...
+    confidence: float
+
+
+def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
+    """Actors a noun phrase headed by ``token`` denotes (coordination expanded)."""
+    if token is None or depth > 3:
+        return []
+    heads = [token, *[c for c in token.conjuncts if c.i > token.i]]
+    result: list[_Actor] = []
+    for head in heads:
+        actor = _actor_of_phrase(ctx, head, depth)
+        if actor is not None and all(a.mention != actor.mention for a in result):
+            result.append(actor)
+    return result
+
+
+def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
+    m = ctx.mention_at(token)
+    if m is not None:
+        return _Actor(m, "direct", 1.0)
+    for child in token.children:
+        if child.dep_ == "appos":
+            m = ctx.mention_at(child)
+            if m is not None:
+                return _Actor(m, "apposition", 0.95)
+    # "Armenia's prime minister", "the Azerbaijani authorities", "Russian forces".
+    for child in token.children:
+        if child.dep_ in ("poss", "compound", "amod", "nmod"):
+            m = ctx.mention_at(child)
+            if m is not None:
+                return _Actor(m, "modifier", 0.9)
+    # "the government of Azerbaijan", "the authorities of Azerbaijan".
+    if token.pos_ in ("NOUN", "PROPN"):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        m = ctx.mention_at(obj)
+                        if m is not None:
+                            return _Actor(m, "of-phrase", 0.85)
+    if token.lower_ in _PRONOUNS_PERSON and ctx.previous_people:
+        # He/she: the most recent person named with a resolved actor (one antecedent only).
+        return _Actor(ctx.previous_people[-1], "pronoun", 0.7)
+    return None
+
+
+def _local_tokens(head: Any) -> list[Any]:
+    """The head's own clause: its subtree without subordinate clauses and coordinated verbs."""
+    result = [head]
+    stack = list(head.children)
+    while stack:
+        tok = stack.pop()
+        if tok.dep_ in _CLAUSE_DEPS and tok.pos_ in ("VERB", "AUX"):
+            continue
+        if tok.dep_ in ("relcl", "ccomp", "parataxis", "advcl"):
+            continue
+        result.append(tok)
+        stack.extend(tok.children)
+    return sorted(result, key=lambda t: t.i)
+
+
+def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], Any | None] | None:
+    """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token."""
+    matched: list[Any] = []
+    slot: Any | None = None
+    position = -1
+    last = head
+    for word in pattern.words:
+        if word == TARGET_SLOT:
+            slot = ("prep", last) if last.dep_ == "prep" else ("dobj", last)
+            continue
+        assert isinstance(word, frozenset)
+        found = None
+        for tok in local:
+            if tok.i <= position or tok is head:
+                continue
+            if tok.lemma_.lower() in word or tok.lower_ in word:
+                found = tok
+                break
+        if found is None:
+            return None
+        matched.append(found)
+        position = found.i
+        last = found
+    target_token = None
+    if slot is not None:
+        kind, anchor = slot
+        if kind == "prep":
+            target_token = next((c for c in anchor.children if c.dep_ == "pobj"), None)
+        else:
+            verb = anchor if anchor.pos_ in ("VERB", "AUX") else head
+            target_token = next(
+                (c for c in verb.children if c.dep_ in ("dobj", "dative", "nsubjpass")), None
+            )
+    return matched, target_token
+
+
+def _best_pattern(
+    head: Any, patterns: Sequence[Pattern], local: list[Any]
+) -> tuple[Pattern, list[Any], Any | None] | None:
+    best: tuple[Pattern, list[Any], Any | None] | None = None
+    for pattern in patterns:
+        result = _match(pattern, head, local)
+        if result is None:
+            continue
+        if best is None or pattern.specificity > best[0].specificity:
+            best = (pattern, result[0], result[1])
+    return best
+
+
+def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], str]:
+    """The source of a verb: its subject, a passive agent, or a controller."""
+    if depth > 4:
+        return [], "none"
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return _actors_of(ctx, obj), "passive agent"
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS:
+            relative = child.tag_ == "WDT" or child.lower_ in ("who", "which", "that")
+            if relative and verb.dep_ == "relcl":
+                return _actors_of(ctx, verb.head), "relative clause"
+            return _actors_of(ctx, child), "subject"
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return [], "passive without agent"
+    head = verb.head
+    if verb.dep_ in ("xcomp", "conj", "acomp") and head is not verb:
+        # "refused to sign" / "refused ... and criticized": the subject of the head verb.
+        actors, how = _subject(ctx, head, depth + 1)
+        return actors, f"{how} (shared)"
+    if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
+        # "accuses Russia of not doing enough": the object of the governing verb.
+        governor = head.head
+        obj = next((c for c in governor.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return _actors_of(ctx, obj), "object control"
+        actors, how = _subject(ctx, governor, depth + 1)
+        return actors, f"{how} (shared)"
+    if verb.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+        # "Armenia's decision to cancel": the possessor of the noun.
+        for child in head.children:
+            if child.dep_ == "poss":
+                return _actors_of(ctx, child), "possessor of governing noun"
+    return [], "none"
+
+
+def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
+    """Direct object, passive subject, dative, then objects of target prepositions."""
+    for child in head.children:
+        if child.dep_ in ("dobj", "dative", "nsubjpass", "attr"):
+            actors = _actors_of(ctx, child)
+            if actors:
+                return actors
+    return _prep_target(ctx, [head, *matched])
+
+
+def _prep_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
+    for preposition in TARGET_PREPOSITIONS:
+        for anchor in anchors:
+            for child in anchor.children:
+                if child.dep_ in ("prep", "dative") and child.lower_ == preposition:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            actors = _actors_of(ctx, obj)
+                            if actors:
+                                return actors
+            # The object noun carries prepositions too: "cancel a meeting in Moscow".
+            for child in anchor.children:
+                if child.dep_ == "dobj":
+                    for grandchild in child.children:
+                        if grandchild.dep_ == "prep" and grandchild.lower_ == preposition:
+                            for obj in grandchild.children:
+                                if obj.dep_ == "pobj":
+                                    actors = _actors_of(ctx, obj)
+                                    if actors:
+                                        return actors
+    return []
+
+
+def _modality(ctx: _Context, trigger: Any) -> str:
+    """How the sentence presents the event at ``trigger``."""
+    lex = ctx.lexicon
+    if ctx.doc.text.rstrip().rstrip("”\"'").endswith("?"):
+        return "question"
+    found: set[str] = set()
+    node = trigger
+    for _ in range(8):
+        for child in node.children:
+            lemma = child.lemma_.lower()
+            if child.dep_ == "neg" or (child.dep_ == "det" and lemma == "no"):
+                found.add("negated")
+            if child.dep_ == "aux" and child.lower_ in _FUTURE_AUX:
+                found.add("future")
+            elif child.dep_ == "aux" and {lemma, child.lower_} & _HYPOTHETICAL_AUX:
+                found.add("hypothetical")
+            if child.dep_ == "mark" and lemma in ("if", "unless"):
+                found.add("conditional")
+        head = node.head
+        if head is node:
+            break
+        if node.dep_ == "conj" and node.tag_ in _FINITE and head.tag_ == "VB":
+            # "refused to sign ... and criticized ...": a finite verb cannot be coordinated
+            # with the infinitive; it shares the governor's clause, not its negation.
+            head = head.head
+            node = head
+            continue
+        head_lemma = head.lemma_.lower()
+        if node.dep_ == "xcomp" or (node.dep_ == "prep" and head.pos_ == "ADJ"):
+            if head_lemma in lex.negating_verbs:
+                found.add("negated")
+            elif head_lemma in lex.planning_verbs:
+                found.add("planned")
+        if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
+            found.add("opinion")
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children
+        ):
+            found.add("conditional")
+        if node.dep_ in ("ccomp", "parataxis", "advcl", "relcl"):
+            break
+        node = head
+    for modality in ("conditional", "hypothetical", "opinion", "negated", "planned", "future"):
+        if modality in found:
+            return modality
+    return "asserted"
+
+
+def _has_trigger_complement(verb: Any, lex: Dictionary) -> bool:
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in lex.verbs for c in verb.children)
+
+
+def _intent_shift(ctx: _Context, trigger: Any, code: str) -> tuple[str, str] | None:
+    """A code under an intent or threat governor ("offered to mediate") and why."""
+    node = trigger
+    for _ in range(4):
+        head = node.head
+        if head is node or node.dep_ not in ("xcomp", "acomp", "prep", "pcomp", "pobj"):
+            return None
+        lemma = head.lemma_.lower()
+        if node.dep_ == "xcomp" or head.pos_ == "ADJ":
+            shifted = ctx.lexicon.shifted_code(code, lemma)
+            if shifted is not None:
+                return shifted, f"intent/threat under '{head.text}'"
+            if lemma in ctx.lexicon.negating_verbs or lemma in ctx.lexicon.planning_verbs:
+                return None
+        node = head
+    return None
+
+
+def _speech_governor(ctx: _Context, trigger: Any) -> Any | None:
+    """The speech verb whose clausal complement holds ``trigger`` ("X said [that] ...")."""
+    node = trigger
+    for _ in range(10):
+        head = node.head
+        if head is node:
+            return None
+        if node.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in ctx.lexicon.speech_verbs:
+            return head
+        if node.dep_ in ("ccomp", "parataxis", "relcl"):
+            return None
+        node = head
+    return None
+
+
+def _according_to(ctx: _Context) -> _Actor | None:
+    for tok in ctx.doc:
+        if tok.lower_ == "according":
+            for prep in tok.children:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        actors = _actors_of(ctx, obj)
+                        if actors:
+                            return actors[0]
+    return None
+
+
+def _is_past(token: Any) -> bool:
+    tokens = [token, *token.children]
+    if token.head is not token and token.dep_ in ("xcomp", "pcomp", "acl", "dobj", "pobj"):
+        tokens.extend([token.head, *token.head.children])
+    return any(t.tag_ in ("VBD", "VBN") for t in tokens)
+
+
+def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) -> EventDate:
+    """The date of the time expression in the trigger's own phrase, else the sentence's."""
+    text = ctx.doc.text
+    future = modality in ("future", "planned")
+    expressions = time_expressions(text, ctx.article.published, future)
+    if expressions:
+        lo = min(t.idx for t in scope)
+        hi = max(t.idx + len(t.text) for t in scope)
+        inside = [e for e in expressions if lo <= e.start and e.end <= hi]
+        if inside:
+            return min(inside, key=lambda e: abs(e.start - trigger.idx)).date
+        if len(expressions) == 1 and _speech_governor(ctx, trigger) is None:
+            return expressions[0].date
+    return publication_window(ctx.article.published, past=_is_past(trigger))
+
+
+def _scope(trigger: Any) -> list[Any]:
+    """The phrase a time expression must sit in to date this trigger."""
+    tokens = list(trigger.subtree)
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.head is not trigger:
+        tokens.extend(trigger.head.subtree)
+    # Adverbials of the governing clause ("In 2020, Azerbaijan launched ...") date it too.
+    node = trigger
+    while node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "conj") and node.head is not node:
+        node = node.head
+    for child in node.children:
+        if child.dep_ in ("prep", "npadvmod", "advmod", "tmod"):
+            tokens.extend(child.subtree)
+    return tokens
+
+
+def _name(actor: _Actor | None) -> str | None:
+    return (actor.mention.actor_name or actor.mention.text) if actor else None
+
+
+def _country(m: Mention) -> str:
+    return m.country or (m.actor_code or "")[:3]
+
+
+def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
+    """Events and candidates of one parsed sentence."""
+    lex = ctx.lexicon
+    events: list[Event] = []
+    candidates: list[Candidate] = []
+    consumed: set[int] = set()
+    sent = ctx.sentence
+    reporter_fallback = _according_to(ctx)
+    # Verbs first (they may consume the nouns of light-verb phrases), higher clauses first.
+    order = sorted(
+        ctx.doc,
+        key=lambda t: (t.pos_ not in ("VERB", "AUX"), len(list(t.ancestors)), t.i),
+    )
+    for tok in order:
+        lemma = tok.lemma_.lower()
+        is_verb = tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs
+        is_noun = tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns
+        if not (is_verb or is_noun) or tok.i in consumed:
+            continue
+        if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
+            continue
+        start, end = ctx.offset(tok)
+
+        local = _local_tokens(tok)
+        best = _best_pattern(tok, lex.verbs[lemma] if is_verb else lex.nouns[lemma], local)
+        if best is None:
+            candidates.append(
+                Candidate(sent.index, tok.text, start, end, "rejected", "no pattern matches")
+            )
+            continue
+        pattern, matched, slot_token = best
+        if is_verb:
+            sources, how = _subject(ctx, tok)
+            targets = _actors_of(ctx, slot_token) if slot_token is not None else []
+            if not targets:
+                targets = _verb_target(ctx, tok, matched)
+            modality_token = tok
+        else:
+            sources, how, targets, modality_token = _noun_arguments(ctx, tok, matched)
+        if not sources:
+            reason = f"no resolved source actor ({how})"
+            candidates.append(
+                Candidate(
+                    sent.index, tok.text, start, end, "rejected", reason, pattern.code, pattern.text
+                )
+            )
+            continue
+        consumed.update(t.i for t in matched)
+        consumed.add(tok.i)
+        modality = _modality(ctx, modality_token)
+        speech = _speech_governor(ctx, modality_token)
+        reporter: _Actor | None = reporter_fallback
+        if speech is not None:
+            speakers, _ = _subject(ctx, speech)
+            reporter = speakers[0] if speakers else None
+        info = code_info(pattern.code)
+        shifted = _intent_shift(ctx, modality_token, info.code)
+        if shifted is not None:
+            # "ready to help broker", "threatened to invade": the event is the stated
+            # intent or threat, which did happen.
+            info, modality = code_info(shifted[0]), "asserted"
+            how = f"{how}; {shifted[1]}"
+        date = _event_date(ctx, modality_token, _scope(tok), modality)
+        location = find_location(ctx.doc.text)
+        reciprocal = not targets and len(sources) > 1 and info.root in _RECIPROCAL_ROOTS
+        for source in sources:
+            options = [s for s in sources if s is not source] if reciprocal else targets
+            pair_targets: list[_Actor | None] = [
+                t for t in options if t.mention.actor_code != source.mention.actor_code
+            ] or [None]
+            for target in pair_targets:
+                confidence = round(
+                    0.9
+                    * source.confidence
+                    * source.mention.confidence
+                    * (0.85 if is_noun else 1.0)
+                    * (0.9 if target is None else target.confidence)
+                    * (0.9 if how.endswith("(shared)") else 1.0),
+                    3,
+                )
+                event = _make_event(
+                    ctx, source, target, info, tok, modality, date, location, reporter,
+                    confidence, f"{pattern.kind}:{pattern.text} [{how}]",
+                )  # fmt: skip
+                events.append(event)
+                candidates.append(
+                    Candidate(
+                        sent.index,
+                        tok.text,
+                        start,
+                        end,
+                        "coded",
+                        f"pattern '{pattern.text}' -> {info.code} ({info.name}); source by {how}",
+                        info.code,
+                        pattern.text,
+                        event.source_code,
+                        event.target_code,
+                        modality,
+                    )  # fmt: skip
+                )
+        if speech is not None and speech.i not in consumed:
+            events.extend(_statement_events(ctx, speech, sources, consumed))
+    return events, candidates
+
+
+def _make_event(
+    ctx: _Context,
+    source: _Actor,
+    target: _Actor | None,
+    info: CameoCode,
+    trigger: Any,
+    modality: str,
+    date: EventDate,
+    location: Location | None,
+    reporter: _Actor | None,
+    confidence: float,
+    pattern: str,
+) -> Event:
+    start, end = ctx.offset(trigger)
+    return Event(
+        sentence=ctx.sentence.index,
+        sentence_start=ctx.sentence.start,
+        sentence_end=ctx.sentence.end,
+        source_code=source.mention.actor_code or "",
+        source_name=_name(source),
+        source_start=source.mention.start,
+        source_end=source.mention.end,
+        code=info.code,
+        trigger_start=start,
+        trigger_end=end,
+        trigger=trigger.text,
+        target_code=target.mention.actor_code if target else None,
+        target_name=_name(target),
+        target_start=target.mention.start if target else None,
+        target_end=target.mention.end if target else None,
+        root=info.root,
+        quad_class=info.quad_class,
+        goldstein=info.goldstein,
+        plover=info.plover,
+        modality=modality,
+        date=date,
+        location=location,
+        reported_by_code=reporter.mention.actor_code if reporter else None,
+        reported_by_name=_name(reporter),
+        confidence=confidence,
+        pattern=pattern,
+        coder_version=CODER_VERSION,
+        article_id=ctx.article.id,
+    )
+
+
+def _noun_arguments(
+    ctx: _Context, noun: Any, matched: list[Any]
+) -> tuple[list[_Actor], str, list[_Actor], Any]:
+    """Source and target of a nominal event ("Azerbaijan's offensive in Karabakh")."""
+    sources: list[_Actor] = []
+    how = "none"
+    for child in noun.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            m = ctx.mention_at(child)
+            if m is not None:
+                sources, how = _actors_of(ctx, child), "possessor or modifier of the noun"
+                break
+        if child.dep_ == "prep" and child.lower_ == "by":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    sources, how = _actors_of(ctx, obj), "by-phrase"
+    modality_token = noun
+    head = noun.head
+    light = head.lemma_.lower() in ctx.lexicon.light_verbs
+    if not sources and noun.dep_ in ("dobj", "nsubjpass") and light:
+        sources, how = _subject(ctx, head)
+        how = f"{how} of light verb '{head.lemma_}'"
+        modality_token = head
+    elif head is not noun and head.pos_ in ("VERB", "AUX"):
+        modality_token = head
+    # "subjected to an attack": the passive subject is the target.
+    targets = _prep_target(ctx, [noun, *matched])
+    if not targets and noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
+        for child in head.head.children:
+            if child.dep_ == "nsubjpass":
+                targets = _actors_of(ctx, child)
+    source_mentions = {a.mention for a in sources}
+    targets = [t for t in targets if t.mention not in source_mentions]
+    return sources, how, targets, modality_token
+
+
+def _statement_events(
+    ctx: _Context, speech: Any, reported_sources: list[_Actor], consumed: set[int]
+) -> list[Event]:
+    """The statement that reports an event is an event too: speaker -> 010 -> the actor."""
+    speakers, how = _subject(ctx, speech)
+    if not speakers:
+        return []
+    consumed.add(speech.i)
+    info = code_info("010")
+    modality = _modality(ctx, speech)
+    date = _event_date(ctx, speech, list(speech.subtree), modality)
+    result = []
+    for speaker in speakers:
+        target = next(
+            (s for s in reported_sources if _country(s.mention) != _country(speaker.mention)),
+            None,
+        )
+        confidence = round(0.8 * speaker.confidence * speaker.mention.confidence, 3)
+        pattern = f"speech:{speech.lemma_} reporting a coded event [{how}]"
+        result.append(
+            _make_event(
+                ctx,
+                speaker,
+                target,
+                info,
+                speech,
+                modality,
+                date,
+                None,
+                None,
+                confidence,
+                pattern,
+            )  # fmt: skip
+        )
+    return result
+
+
+# --- 3. a whole article ----------------------------------------------------------------------
+
+
+def code_article(
+    article: Article,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    docs: dict[int, Any],
+    lexicon: Dictionary | None = None,
+) -> CodingResult:
+    """Events of an article from the parses (``docs``: sentence index -> spaCy Doc).
+
+    Sentences without a parse were not selected (no actor or no trigger) and yield nothing.
+    """
+    lexicon = lexicon or dictionary()
+    by_sentence = resolved_mentions_by_sentence(sentences, mentions)
+    people: list[Mention] = []
+    result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
+    for sentence in sentences:
+        own = by_sentence.get(sentence.index, [])
+        doc = docs.get(sentence.index)
+        if doc is not None and not sentence.is_caption:
+            ctx = _Context(article, sentence, doc, own, list(people), lexicon)
+            events, candidates = code_sentence(ctx)
+            result.events.extend(events)
+            result.candidates.extend(candidates)
+        if not sentence.is_caption:
+            people.extend(m for m in own if m.kind == "person")
+            people = people[-3:]
+    result.events = _dedupe(result.events)
+    return result
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    """One event per (sentence, source, target, code, trigger): overlapping mentions collapse."""
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for e in events:
+        key = (e.sentence, e.source_code, e.target_code, e.code, e.trigger_start)
+        if key not in seen:
+            seen.add(key)
+            unique.append(e)
+    return unique
+
+
+def parse_sentences(nlp: Any, article: Article, sentences: Sequence[Sentence]) -> dict[int, Any]:
+    """spaCy parses of the given sentences (only these: the parser is the expensive part)."""
+    texts = [article.text[s.start : s.end] for s in sentences]
+    return {s.index: doc for s, doc in zip(sentences, nlp.pipe(texts), strict=True)}
+
+
+def extract_events(
+    article: Article,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    nlp: Any,
+    lexicon: Dictionary | None = None,
+) -> CodingResult:
+    """Select, parse and code one article (convenience for tests and ``explain``)."""
+    lexicon = lexicon or dictionary()
+    selected = select_sentences(article, sentences, mentions, lexicon)
+    docs = parse_sentences(nlp, article, selected)
+    return code_article(article, sentences, mentions, docs, lexicon)
+
+
+def counted(events: Iterable[Event]) -> list[Event]:
+    """Events that count by default: not negated, hypothetical, conditional or opinion."""
+    return [e for e in events if e.modality in COUNTED_MODALITIES]
+
+
+# --- 4. the same event across articles -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    article_id: int
+    event: Event
+    evidence: str  # the sentence text
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    event_ids: tuple[int, ...]
+    source_code: str
+    target_code: str | None
+    root: str
+    code: str
+    date_start: str | None
+    date_end: str | None
+    n_articles: int
+    n_sources: int
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "and",
+        "or",
+        "for",
+        "with",
+        "by",
+        "at",
+        "from",
+        "that",
+        "this",
+        "is",
+        "was",
+        "were",
+        "be",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "as",
+    ]
+)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _TOKEN.findall(text.lower()) if w not in _STOP)
+
+
+def _overlap(a: EventDate, b: EventDate) -> bool:
+    if not (a.window_start or a.window_end) or not (b.window_start or b.window_end):
+        return False
+    a_lo, a_hi = a.window_start or "0000", a.window_end or "9999"
+    b_lo, b_hi = b.window_start or "0000", b.window_end or "9999"
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def same_event(a: StoredEvent, b: StoredEvent, min_similarity: float = 0.3) -> bool:
+    """Two reports of one real-world event: same dyad (by country) and root, overlapping
+    dates, and either similar evidence sentences or the same exact day."""
+    ea, eb = a.event, b.event
+    if ea.root != eb.root or ea.source_code[:3] != eb.source_code[:3]:
+        return False
+    if (ea.target_code or "")[:3] != (eb.target_code or "")[:3]:
+        return False
+    if not _overlap(ea.date, eb.date):
+        return False
+    if ea.date.precision == "day" and ea.date.date and ea.date.date == eb.date.date:
+        return True
+    wa, wb = _words(a.evidence), _words(b.evidence)
+    if not wa or not wb:
+        return False
+    return len(wa & wb) / len(wa | wb) >= min_similarity
+
+
+def group_events(events: Sequence[StoredEvent], origins: dict[int, int]) -> list[EventGroup]:
+    """Union of pairwise ``same_event`` links within each (source country, target, root)."""
+    parent = {e.id: e.id for e in events}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    blocks: dict[tuple[str, str, str], list[StoredEvent]] = {}
+    for e in events:
+        key = (e.event.source_code[:3], (e.event.target_code or "")[:3], e.event.root)
+        blocks.setdefault(key, []).append(e)
+    for block in blocks.values():
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if a.article_id != b.article_id and find(a.id) != find(b.id) and same_event(a, b):
+                    parent[find(b.id)] = find(a.id)
+    members: dict[int, list[StoredEvent]] = {}
+    for e in events:
+        members.setdefault(find(e.id), []).append(e)
+    groups = []
+    for group in members.values():
+        group.sort(key=lambda e: e.id)
+        first = group[0].event
+        starts = [e.event.date.window_start for e in group if e.event.date.window_start]
+        ends = [e.event.date.window_end for e in group if e.event.date.window_end]
+        articles = {e.article_id for e in group}
+        groups.append(
+            EventGroup(
+                event_ids=tuple(e.id for e in group),
+                source_code=first.source_code,
+                target_code=first.target_code,
+                root=first.root,
+                code=first.code,
+                # The intersection of the windows: each report bounds when it happened.
+                date_start=max(starts) if starts else None,
+                date_end=min(ends) if ends else None,
+                n_articles=len(articles),
+                n_sources=len({origins.get(a, a) for a in articles}),
+            )
+        )
+    return groups
+
+
+__all__ = [
+    "CODER_VERSION",
+    "COUNTED_MODALITIES",
+    "Candidate",
+    "CodingResult",
+    "EventGroup",
+    "StoredEvent",
+    "code_article",
+    "counted",
+    "extract_events",
+    "group_events",
+    "dictionary",
+    "select_sentences",
+]
