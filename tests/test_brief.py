@@ -71,7 +71,8 @@ def test_seed_story_brief_only_says_what_the_sources_say(seeds_db: Any, tmp_path
         app, ["--db", str(store.path), "brief", str(stories[0]["id"]), "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    lines = [ln for ln in out.read_text().splitlines() if re.match(r"- .* \[\d+\]$", ln)]
+    summary = out.read_text().split("## Summary")[1].split("## Timeline")[0]
+    lines = [ln for ln in summary.splitlines() if ln.startswith("- ")]
     assert lines
     for line in lines:
         m = re.match(r"- (.*) \[(\d+)\]$", line)
