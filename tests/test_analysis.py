@@ -70,6 +70,9 @@ def test_cli_views(seeds_db: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert runner.invoke(app, [*db, "dyad", "RUS", "ARM", "--by", "year"]).exit_code == 2
+    stress = json.loads(runner.invoke(app, [*db, "alliance", "CSTO", "--json"]).output)
+    assert all(p["alliance"] == "CSTO" and len(p["pair"]) == 2 for p in stress)
+    assert runner.invoke(app, [*db, "alliance", "WARSAW"]).exit_code == 2
 
 
 def test_a_broken_article_is_named_and_the_batch_goes_on(

@@ -283,6 +283,12 @@ def dyad_evidence(
     return relations.evidence(store, a, b, period, by, direction, limit)
 
 
+def alliance_stress(store: Store, alliance: str, by: str = "month") -> list[dict[str, Any]]:
+    """Pairs of members of ``alliance``: cooperation against conflict per period, against
+    the pair's own baseline; most strained pair first."""
+    return relations.alliance_stress(store, alliance, by)
+
+
 # --- export rows (fields documented in docs/export.md) ---------------------------------------
 
 STORY_FIELDS = (

@@ -484,6 +484,8 @@ def alliance_stress(
                 and by_code[b].active(date.fromisoformat(p.end))
                 for p in s.points
             ]
+            if not any(flags):
+                continue  # members at different times, never allies together
             points = stress(s.points, flags)
             result.append(
                 {
