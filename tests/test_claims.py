@@ -174,6 +174,12 @@ def test_years_and_bare_numbers_are_not_quantities() -> None:
     assert quantities("In 2020 the two countries fought a war that lasted 44 days.") == []
 
 
+def test_an_actor_inside_the_counted_phrase_owns_the_figure() -> None:
+    text = "The fighting claimed the lives of 207 Armenians and 80 Azerbaijani soldiers."
+    found = claims.extract_quantities(article(text))
+    assert [(q.value, q.actor_code) for q in found] == [(207.0, "ARM"), (80.0, "AZE")]
+
+
 def test_quantity_holder_from_mentions_and_year() -> None:
     text = "In 2020 Russia sent 2,000 peacekeepers."
     m = Mention(8, 14, "Russia", 0, "country", "RUS", "RUS", "Russia", "RUS")
