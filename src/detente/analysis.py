@@ -109,7 +109,6 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         next_id,
         settings.story_threshold,
         settings.story_window_days,
-        settings.story_actor_weight,
     )
     day_of = {d.article_id: d.day for d in docs}
     store.add_story_terms(t for t, n in (df_counter - before).items() for _ in range(n))
@@ -153,6 +152,21 @@ def _refresh_claims(store: Store, whats: set[str]) -> None:
         quantities, store.origin_ids(ids), store.story_article_ids(ids)
     )
     store.replace_claims(whats, found)
+
+
+def rebuild_relations(store: Store, settings: Settings) -> int:
+    """Recompute every event unit and every dyad aggregate from the stored events (after
+    bulk loads, a change of the excluded modalities, or new copy links); returns the number
+    of units."""
+    excluded = {m.lower() for m in settings.analysis_excluded_modalities}
+    events = list(store.iter_events_for_units())
+    origins = store.origin_ids({e["article_id"] for e in events})
+    units = relations.units_for_events(events, origins, excluded)
+    with store.transaction():
+        store.clear_event_units()
+        store.replace_event_units((), units)
+        relations.refresh(store, None)
+    return len(units)
 
 
 def _refresh_units(store: Store, settings: Settings, article_ids: list[int]) -> None:
@@ -267,6 +281,12 @@ def dyad_evidence(
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     return relations.evidence(store, a, b, period, by, direction, limit)
+
+
+def alliance_stress(store: Store, alliance: str, by: str = "month") -> list[dict[str, Any]]:
+    """Pairs of members of ``alliance``: cooperation against conflict per period, against
+    the pair's own baseline; most strained pair first."""
+    return relations.alliance_stress(store, alliance, by)
 
 
 # --- export rows (fields documented in docs/export.md) ---------------------------------------

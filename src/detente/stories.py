@@ -1,14 +1,14 @@
 """Stories: articles reporting the same developing story, clustered incrementally.
 
-Each article becomes a TF-IDF vector (scikit-learn's analyser: lower-cased words without
-English stop words) plus the set of actors it
-mentions. A story keeps the sum of its members' unit vectors (its centroid), its actors and
-its period. A new article joins the most similar story whose period is within
-``story_window_days`` of its date, when the similarity reaches ``story_threshold``; otherwise
-it opens a new story. Story ids never change once given: nothing is re-clustered, so an
-analyst's bookmarks stay valid as news arrives. IDF weights come from the document
-frequencies of every article seen so far and are applied at comparison time, so the
-centroids need no rewriting when the vocabulary statistics move.
+Each article becomes a TF-IDF vector: scikit-learn's analyser (lower-cased words without
+English stop words) over its headline and text, plus one feature per actor it mentions. A
+story keeps the sum of its members' unit vectors (its centroid), its actors and its period.
+A new article joins the most similar story whose period is within ``story_window_days`` of
+its date, when the similarity reaches ``story_threshold``; otherwise it opens a new story.
+Story ids never change once given: nothing is re-clustered, so an analyst's bookmarks stay
+valid as news arrives. IDF weights come from the document frequencies of every article
+seen so far and are applied at comparison time, so the centroids need no rewriting when
+the vocabulary statistics move.
 
 Pure functions: the analysis stage loads the stories and frequencies from the store,
 calls ``assign`` and writes the changed stories back.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -28,6 +28,9 @@ from .model import Article
 
 # How many centroid terms a story keeps: enough to compare, small enough to store.
 CENTROID_TERMS = 400
+# Actor features: "@ARM" terms, each counted as this many word occurrences.
+ACTOR_PREFIX = "@"
+ACTOR_COUNT = 2
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,10 @@ def doc_counts(doc: StoryDoc) -> Counter[str]:
     counts = term_counts(doc.text)
     for term in term_counts(doc.title):
         counts[term] += 3
+    # Actors are features like words, so IDF discounts the ones every article of a region
+    # mentions and rewards the rarer ones two reports share.
+    for code in doc.actors:
+        counts[ACTOR_PREFIX + code] += ACTOR_COUNT
     return counts
 
 
@@ -109,11 +116,6 @@ def cosine(
     na = math.sqrt(sum((w * idf(t, df, n_docs)) ** 2 for t, w in a.items()))
     nb = math.sqrt(sum((w * idf(t, df, n_docs)) ** 2 for t, w in b.items()))
     return dot / (na * nb) if na and nb else 0.0
-
-
-def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
 
 
 def article_day(article: Article) -> date | None:
@@ -139,17 +141,10 @@ def _in_window(story: Story, day: date | None, window: timedelta) -> bool:
 
 
 def similarity(
-    doc_vec: Mapping[str, float],
-    doc: StoryDoc,
-    story: Story,
-    df: Mapping[str, int],
-    n_docs: int,
-    actor_weight: float,
+    doc_vec: Mapping[str, float], story: Story, df: Mapping[str, int], n_docs: int
 ) -> float:
-    text_sim = cosine(doc_vec, story.centroid, df, n_docs)
-    if not doc.actors or not story.actors:
-        return text_sim
-    return (1 - actor_weight) * text_sim + actor_weight * jaccard(doc.actors, story.actors)
+    """TF-IDF cosine of an article and a story centroid (words and actors)."""
+    return cosine(doc_vec, story.centroid, df, n_docs)
 
 
 def assign(
@@ -160,7 +155,6 @@ def assign(
     next_id: int,
     threshold: float,
     window_days: int,
-    actor_weight: float = 0.25,
 ) -> tuple[list[Assignment], int]:
     """Assign ``docs`` (in the order given: oldest first) to ``stories``, opening new ones.
 
@@ -179,7 +173,7 @@ def assign(
         for story in stories:
             if not _in_window(story, doc.day, window):
                 continue
-            sim = similarity(vec, doc, story, df, n_docs, actor_weight)
+            sim = similarity(vec, story, df, n_docs)
             if sim > best_sim:
                 best, best_sim = story, sim
         created = best is None or best_sim < threshold
