@@ -333,3 +333,22 @@ def test_stage_stores_sentences_mentions_and_kb_and_cli(seed_store: Store) -> No
     assert first["article_id"] and "sentence_start" in first
     out = runner.invoke(app, ["--db", db, "export", "actors", "-f", "csv"])
     assert out.exit_code == 0 and "RUSGOV" in out.output
+
+
+def test_ethnic_groups_former_officials_postings_and_shared_surnames(
+    matcher: actors.ActorMatcher,
+) -> None:
+    found = mentions(
+        matcher,
+        "Ethnic Armenian forces in Nagorno-Karabakh laid down arms. Ethnic Armenian fighters "
+        "left. Former Kenyan president Uhuru Kenyatta mediated. The European Union's "
+        "ambassador to Sudan, Aidan O'Hara, was assaulted. Putin spoke with Aliyev.",
+    )
+    located = resolved(found, "Armenian forces")
+    assert (located.actor_code, located.method) == ("NKR", "ethnic-location")
+    assert resolved(found, "Armenian fighters").actor_code is None
+    assert resolved(found, "Uhuru Kenyatta").actor_code == "KEN"  # no office: a former one
+    assert resolved(found, "Aidan O'Hara").actor_code == "EU"
+    assert ("Sudan", "SDN") in [(m.text, m.actor_code) for m in found]
+    # Two known Aliyevs; only one is a sitting leader on the article's date.
+    assert resolved(found, "Aliyev").actor_name == "Ilham Aliyev"

@@ -39,6 +39,10 @@ _SPEECH_VERBS = frozenset({
     "argued", "warned", "insisted", "continued", "replied", "asked",
 })  # fmt: skip
 _PRONOUNS = frozenset({"he", "she"})
+_POSTING_PREPOSITIONS = frozenset({"to", "for", "in"})
+_LEADER_OFFICES = frozenset({"head_of_state", "head_of_government", "monarch", "supreme_leader"})
+_ETHNIC = frozenset({"ethnic"})
+_FORMER = frozenset({"former", "ex", "late"})
 _AFFILIATION_PREPOSITIONS = frozenset({"at", "in", "with", "of", "from", "for"})
 _NER_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
                "NORP": "group", "FAC": "place"}  # fmt: skip
@@ -58,11 +62,15 @@ class _Item:
     value: str | None = None  # role code (institution), office (title), NER label (ner)
     method: str = "exact"
     confidence: float = 1.0
+    # A country or body after "ambassador to" / "envoy for": where the office is held,
+    # not whom it belongs to.
+    posting: bool = False
 
 
 @dataclass
 class _Chunk:
     items: list[_Item] = field(default_factory=list)
+    posting: bool = False  # split off a title: "Sudan" in "ambassador to Sudan"
 
     @property
     def start(self) -> int:
@@ -175,6 +183,7 @@ class _Reader:
         self.doc = doc
         self.day = _reference_day(article)
         self.sentence_of = [sentence_at(sentences, t.idx) for t in doc] if sentences else []
+        self._all_items: list[_Item] = []
 
     # --- pieces ---------------------------------------------------------------------------
 
@@ -227,6 +236,17 @@ class _Reader:
         if ids and len(ids) == 1:
             return next(iter(ids)), "transliteration", 0.9
         words = key.split()
+        if label == "PERSON" and len(words) == 1:
+            # A surname several known people share: news names a sitting leader by surname
+            # alone, lesser officials with their full names.
+            leaders = [
+                h.person_id
+                for person_id in self.kb.surname_keys.get(key, set())
+                if (h := self.kb.holding_at(person_id, self.day)) is not None
+                and h.office in _LEADER_OFFICES
+            ]
+            if len(leaders) == 1:
+                return leaders[0], "surname", 0.75
         if label == "PERSON" and len(words) > 1:
             # A known surname with given names that belong to the same person
             # ("Jomart Tokayev" for Kassym-Jomart Tokayev).
@@ -321,7 +341,17 @@ class _Reader:
             return False
         if self.sentence_of and self.sentence_of[a.start] != self.sentence_of[b.start]:
             return False
-        for token in self.doc[a.end : b.start]:
+        gap = self.doc[a.end : b.start]
+        if (
+            a.category == "title"
+            and len(gap)
+            and gap[0].lower_ in _POSTING_PREPOSITIONS
+            and b.category in ("name", "seat")
+            and not self._is_person(b)
+        ):
+            b.posting = True
+            return all(t.lower_ in _GLUE for t in gap[1:])
+        for token in gap:
             if token.lower_ in _GLUE or token.text in ("'s", "’s"):
                 continue
             if token.is_title and not token.is_sent_start and token.is_alpha:
@@ -337,7 +367,17 @@ class _Reader:
                 current.items.append(item)
             else:
                 chunks.append(_Chunk([item]))
-        return chunks
+        # The posting ("ambassador to Sudan") is read with its title, then stands alone:
+        # "Sudan" is still a mention of its own, and not part of the ambassador's span.
+        result: list[_Chunk] = []
+        for chunk in chunks:
+            head = [i for i in chunk.items if not i.posting]
+            postings = [i for i in chunk.items if i.posting]
+            result.append(_Chunk(head if head else chunk.items))
+            result.extend(
+                _Chunk([replace(i, posting=False)], posting=True) for i in postings if head
+            )
+        return result
 
     def _joins(self, chunk: _Chunk, item: _Item) -> bool:
         last = chunk.items[-1]
@@ -371,7 +411,7 @@ class _Reader:
     def _country_of(self, chunk: _Chunk) -> tuple[str | None, _Item | None]:
         for item in chunk.items:
             actor = self.kb.actors.get(item.actor_id or "")
-            if actor is None or self._is_person(item):
+            if actor is None or self._is_person(item) or item.posting:
                 continue
             if item.category in ("adjective", "seat") or actor.kind in ("country", "government"):
                 return actor.country or actor.code, item
@@ -379,6 +419,8 @@ class _Reader:
 
     def _org_of(self, chunk: _Chunk) -> Actor | None:
         for item in chunk.items:
+            if item.posting:
+                continue
             actor = self.kb.actors.get(item.actor_id or "")
             if (
                 actor is not None
@@ -402,13 +444,55 @@ class _Reader:
         sentence = sentence_at(self.sentences, start) if self.sentences else 0
         return Mention(start=start, end=end, text=text, sentence=sentence, **fields)
 
+    def _word_near(self, chunk: _Chunk, words: frozenset[str]) -> bool:
+        """Whether one of ``words`` is in the phrase or just before it."""
+        return any(t.lower_ in words for t in self.doc[max(chunk.start - 1, 0) : chunk.end])
+
     def _resolve(self, chunk: _Chunk) -> Mention | None:
+        mention = self._resolve_words(chunk)
+        if mention is None or not (self._word_near(chunk, _ETHNIC) or mention.kind == "group"):
+            return mention
+        # "ethnic Armenian forces", "Armenians living in Karabakh": a people, not a state.
+        # Coded, as ICEWS does, by where they live when the text says it, else unresolved.
+        if mention.method not in ("adjective", "institution"):
+            return mention
+        where = self._located_after(chunk)
+        if where is not None:
+            return replace(mention, kind="group", actor_id=where.id, actor_code=where.code,
+                           actor_name=where.name, country=where.country,
+                           method="ethnic-location", confidence=0.6)  # fmt: skip
+        if self._word_near(chunk, _ETHNIC):
+            return replace(mention, kind="group", actor_id=None, actor_code=None,
+                           actor_name=None, country=None, method="ethnic-unresolved",
+                           confidence=0.5)  # fmt: skip
+        return mention
+
+    def _located_after(self, chunk: _Chunk) -> Actor | None:
+        """The country or entity in "... in X", "... of X", "... living in X" after a phrase."""
+        tail = self.doc[chunk.end : chunk.end + 3]
+        words = [t.lower_ for t in tail]
+        if not words or words[0] not in ("in", "of", "living", "from"):
+            return None
+        skip = 2 if words[:2] == ["living", "in"] else 1
+        if words[skip : skip + 1] == ["the"]:
+            skip += 1
+        start = chunk.end + skip
+        for item in self._all_items:
+            if item.start == start and item.category == "name":
+                actor = self.kb.actors.get(item.actor_id or "")
+                if actor is not None and actor.kind == "country":
+                    return actor
+        return None
+
+    def _resolve_words(self, chunk: _Chunk) -> Mention | None:
         items = chunk.items
         country, country_item = self._country_of(chunk)
         org = self._org_of(chunk)
         titles = [i for i in items if i.category == "title"]
         institutions = [i for i in items if i.category == "institution"]
-        office = titles[-1].value if titles else None
+        # "Former Kenyan president Uhuru Kenyatta": the office is not held; the country is.
+        former = self._word_near(chunk, _FORMER)
+        office = titles[-1].value if titles and not former else None
         person_item = next((i for i in reversed(items) if self._is_person(i)), None)
         if person_item is not None:
             return self._resolve_person(chunk, person_item, country, org, office)
@@ -609,8 +693,9 @@ class _Reader:
                 role=office,
                 person_id=actor.id,
             )
-        # An unknown person: described by the words before the name, or not at all.
-        code = self._title_code(country, org, office) if office else None
+        # An unknown person: described by the words before the name, or not at all
+        # ("Former Kenyan president X": Kenyan, no office).
+        code = self._title_code(country, org, office) if office else country
         return self._mention(
             chunk,
             kind="person",
@@ -642,8 +727,13 @@ class _Reader:
     # --- appositions, affiliations, coreference --------------------------------------------
 
     def _comma_between(self, a: _Chunk, b: _Chunk) -> bool:
-        gap = [t.text for t in self.doc[a.end : b.start]]
-        return bool(gap) and gap[0] == "," and all(w.lower() in ("a", "an", "the") for w in gap[1:])
+        """Only a comma (and an article or a rank: "Major") between two phrases."""
+        gap = list(self.doc[a.end : b.start])
+        return (
+            bool(gap)
+            and gap[0].text == ","
+            and all(t.lower_ in ("a", "an", "the") or (t.is_title and t.is_alpha) for t in gap[1:])
+        )
 
     def _describe(self, person: Mention, desc: Mention | None, desc_chunk: _Chunk) -> Mention:
         """Give an unresolved (or former) person the description next to their name."""
@@ -697,6 +787,7 @@ class _Reader:
 
     def run(self) -> list[Mention]:
         items = self._items()
+        self._all_items = items
         chunks = self._chunks(items)
         resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
         mentions: list[Mention] = []
@@ -746,11 +837,14 @@ class _Reader:
                     mention = replace(mention, affiliation=affiliation)
                 return mention
         # "Armenia's prime minister, Nikol Pashinyan" / "The next head of the USSR, Name".
-        if n > 0 and mention.actor_id is None or mention.method.endswith("+former"):
-            prev, desc = resolved[n - 1]
+        if n > 0 and (mention.actor_id is None or mention.method.endswith("+former")):
+            before = resolved[n - 1][0]
+            k = n - 1
+            if before.posting and k > 0:
+                k -= 1  # "ambassador to Sudan, Name": the title sits before the posting
+            prev, desc = resolved[k]
             if (
-                n > 0
-                and self._comma_between(prev, chunk)
+                self._comma_between(before, chunk)
                 and not any(self._is_person(i) for i in prev.items)
                 and prev.has("title")
             ):
