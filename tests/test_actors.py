@@ -352,3 +352,27 @@ def test_ethnic_groups_former_officials_postings_and_shared_surnames(
     assert ("Sudan", "SDN") in [(m.text, m.actor_code) for m in found]
     # Two known Aliyevs; only one is a sitting leader on the article's date.
     assert resolved(found, "Aliyev").actor_name == "Ilham Aliyev"
+
+
+def test_a_failing_article_is_reported_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Armenia and Russia\n\nPashinyan met Putin in Moscow.\n")
+    (folder / "bad.txt").write_text("Azerbaijan\n\nAliyev spoke in Baku about BREAKME today.\n")
+    real = actors.find_mentions
+
+    def flaky(article: Article, *args: Any, **kwargs: Any) -> list[Mention]:
+        if "BREAKME" in article.text:
+            raise ValueError("simulated failure")
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(actors, "find_mentions", flaky)
+    store = _ingested(folder, tmp_path / "db.sqlite")
+    rows = store.db.execute("SELECT input, reason FROM ingest_errors").fetchall()
+    assert len(rows) == 1 and "simulated failure" in rows[0][1] and "bad.txt" in rows[0][0]
+    good = _articles_by_file(store)["good.txt"]
+    assert {m.actor_code for m in store.mentions(good)} >= {"ARMGOV", "RUSGOV"}
+    assert store.articles_pending("actors", actors.VERSION) == [_articles_by_file(store)["bad.txt"]]
+    store.close()
