@@ -376,3 +376,13 @@ def test_a_failing_article_is_reported_and_the_batch_goes_on(
     assert {m.actor_code for m in store.mentions(good)} >= {"ARMGOV", "RUSGOV"}
     assert store.articles_pending("actors", actors.VERSION) == [_articles_by_file(store)["bad.txt"]]
     store.close()
+
+
+def test_a_title_before_a_name_describes_that_name(matcher: actors.ActorMatcher) -> None:
+    # A spun text calls Aliyev "prime minister": the name, not the office holder, counts.
+    found = mentions(matcher, "The prime minister of Azerbaijan, Ilham Aliyev, spoke.")
+    assert [(m.text, m.actor_name) for m in found if m.kind == "person"] == [
+        ("Ilham Aliyev", "Ilham Aliyev")
+    ]
+    found = mentions(matcher, "The European Union's ambassador to Sudan, Aidan O'Hara, left.")
+    assert {(m.text, m.actor_code) for m in found} >= {("European Union", "EU"), ("Sudan", "SDN")}

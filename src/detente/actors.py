@@ -791,14 +791,50 @@ class _Reader:
         chunks = self._chunks(items)
         resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
         mentions: list[Mention] = []
-        dropped: set[int] = set()
-        for n, (_, mention) in enumerate(resolved):
-            if n in dropped or mention is None:
+        dropped = self._descriptions_before_names(chunks)
+        for n, (chunk, mention) in enumerate(resolved):
+            if n in dropped:
+                # A description merged into a name still mentions the bodies it names
+                # ("The European Union's ambassador to Sudan, Aidan O'Hara").
+                mentions.extend(self._bodies_in(chunk))
+                continue
+            if mention is None:
                 continue
             if mention.kind == "person":
                 mention = self._apposition(n, resolved, items, dropped, mention)
             mentions.append(mention)
         return self._coreference(mentions)
+
+    def _bodies_in(self, chunk: _Chunk) -> list[Mention]:
+        found = []
+        for item in chunk.items:
+            actor = self.kb.actors.get(item.actor_id or "")
+            if item.category == "name" and actor is not None and actor.kind == "organisation":
+                found.append(
+                    self._of_actor(
+                        _Chunk([item]), actor, kind="organisation", method=item.method,
+                        confidence=item.confidence,
+                    )
+                )  # fmt: skip
+        return found
+
+    def _descriptions_before_names(self, chunks: list[_Chunk]) -> set[int]:
+        """Titles that describe the name after the comma ("The prime minister of Azerbaijan,
+        Ilham Aliyev"): the name says who it is, so the title is not resolved on its own
+        to whoever held the office."""
+        found: set[int] = set()
+        for n, chunk in enumerate(chunks[:-1]):
+            if not chunk.has("title") or any(self._is_person(i) for i in chunk.items):
+                continue
+            k = n + 1
+            while k < len(chunks) - 1 and chunks[k].posting:
+                k += 1
+            named = chunks[k]
+            if any(self._is_person(i) for i in named.items) and self._comma_between(
+                chunks[k - 1], named
+            ):
+                found.add(n)
+        return found
 
     def _apposition(
         self,
