@@ -386,3 +386,25 @@ def test_a_title_before_a_name_describes_that_name(matcher: actors.ActorMatcher)
     ]
     found = mentions(matcher, "The European Union's ambassador to Sudan, Aidan O'Hara, left.")
     assert {(m.text, m.actor_code) for m in found} >= {("European Union", "EU"), ("Sudan", "SDN")}
+
+
+def test_spun_short_surname_is_not_fuzzy_matched(matcher: actors.ActorMatcher) -> None:
+    # "Robert Wooden" is a synonym-spun "Robert Wood"; only the apposition may resolve it.
+    bare = resolved(mentions(matcher, "Later Robert Wooden spoke to reporters."), "Wooden")
+    assert bare.actor_code is None and bare.person_id is None
+    described = resolved(
+        mentions(matcher, "Robert Wooden, a U.S. ambassador to the United Nations, spoke."),
+        "Wooden",
+    )
+    assert (described.actor_code, described.method, described.person_id) == (
+        "USAGOV", "apposition", None,
+    )  # fmt: skip
+
+
+def test_a_name_after_a_title_and_comma_is_a_person(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Fighting continued, the UN special representative for Sudan, Volker Perthes, said.",
+    )
+    perthes = resolved(found, "Volker Perthes")
+    assert (perthes.kind, perthes.actor_code, perthes.role) == ("person", "UN", "envoy")

@@ -272,8 +272,14 @@ class _Reader:
         choice_words = choice.split()
         if choice[0] != key[0] or len(choice_words) != len(words):
             return None
-        if len(words) > 1 and words[:-1] != choice_words[:-1]:
-            return None  # a person's given names must agree; only the surname may be damaged
+        if len(words) > 1:
+            # A person: the given names must agree and only a long surname may be damaged,
+            # by a letter or two ("Wooden" is not "Wood": short names differ by design).
+            surname, known_surname = words[-1], choice_words[-1]
+            if words[:-1] != choice_words[:-1] or min(len(surname), len(known_surname)) < 6:
+                return None
+            if fuzz.ratio(surname, known_surname) < FUZZY_THRESHOLD - 5:
+                return None
         return self.m.fuzzy_keys[choice], "fuzzy", round(score / 100 * 0.85, 3)
 
     def _word_items(self, taken: list[bool]) -> list[_Item]:
@@ -300,6 +306,34 @@ class _Reader:
                 )
         return found
 
+    def _appositive_names(self, items: list[_Item], taken: list[bool]) -> list[_Item]:
+        """Names NER missed right after a title and a comma: "the UN special representative
+        for Sudan, Volker Perthes, said" (two or three capitalised words, then a comma, a
+        full stop or a speech verb)."""
+        found: list[_Item] = []
+        ends = {i.end: i for i in items}
+        titles_end = [i.end for i in items if i.category == "title"]
+        doc = self.doc
+        for token in doc:
+            if token.text != "," or token.i not in ends:
+                continue
+            before = ends[token.i]
+            if before.category != "title" and not any(
+                0 <= before.start - e <= 3 for e in titles_end
+            ):
+                continue
+            k = token.i + 1
+            while k < len(doc) and k - token.i <= 3 and doc[k].is_title and doc[k].is_alpha:
+                if taken[k]:
+                    break
+                k += 1
+            n_words = k - token.i - 1
+            if not 2 <= n_words <= 3 or any(taken[token.i + 1 : k]) or k >= len(doc):
+                continue
+            if doc[k].text in (",", ".") or doc[k].lower_ in _SPEECH_VERBS:
+                found.append(_Item(token.i + 1, k, "ner", None, "PERSON", "ner-unresolved", 0.5))
+        return found
+
     def _items(self) -> list[_Item]:
         dictionary = self._dictionary_items()
         dictionary.sort(key=lambda i: (-(i.end - i.start), _CATEGORY_RANK[i.category], i.start))
@@ -322,6 +356,7 @@ class _Reader:
             for i in range(item.start, item.end):
                 taken[i] = True
         chosen.extend(self._word_items(taken))
+        chosen.extend(self._appositive_names(chosen, taken))
         chosen.sort(key=lambda i: i.start)
         return chosen
 
