@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from detente import actors
@@ -95,6 +97,28 @@ def test_transliteration_key_merges_spellings() -> None:
     assert name_key("Dmitri Peskov") == name_key("Dmitry Peskov") == name_key("Dmitri Peskow")
     assert name_key("Zelenskyy") == name_key("Zelensky") == name_key("Zelenskiy")
     assert name_key("Recep Tayyip Erdoğan") == name_key("Recep Tayyip Erdogan")
+
+
+@given(st.text(max_size=40))
+def test_name_key_is_idempotent_and_ignores_case_and_accents(text: str) -> None:
+    key = name_key(text)
+    assert name_key(key) == key
+    assert name_key(text.upper()) == name_key(text.lower()) or not text.isascii()
+    assert key == key.strip() and "  " not in key
+
+
+@given(st.text(alphabet=st.sampled_from(list("AB_+[]#<>- 0123456789\n")), max_size=120))
+def test_cameo_parser_never_crashes_and_keeps_only_named_coded_entries(text: str) -> None:
+    for names, codes in parse_cameo_dictionary(text.replace("\\n", "\n")):
+        assert names and codes
+        assert all(len(start) == 10 and (end is None or len(end) == 10) for _, start, end in codes)
+
+
+def test_cameo_parser_ignores_malformed_date_restrictions() -> None:
+    assert parse_cameo_dictionary("A [B 12-]\nD [E >991231]") == [
+        (["A"], [("B", "0001-01-01", None)]),
+        (["D"], [("E", "1999-12-31", None)]),
+    ]
 
 
 def test_cameo_petrarch_dictionary_loader() -> None:
