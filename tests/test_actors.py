@@ -432,3 +432,18 @@ def test_a_name_after_a_title_and_comma_is_a_person(matcher: actors.ActorMatcher
     )
     perthes = resolved(found, "Volker Perthes")
     assert (perthes.kind, perthes.actor_code, perthes.role) == ("person", "UN", "envoy")
+
+
+def test_publication_window_or_year_dates_the_roles(matcher: actors.ActorMatcher) -> None:
+    text = "The Armenian prime minister spoke."
+    windowed = article(text, day=None)
+    windowed.published = PublicationDate(None, "unknown", "2022-11-25", "2022-11-30")
+    found = actors.find_mentions(windowed, split_sentences(text), matcher)
+    assert resolved(found, "prime minister").actor_name == "Nikol Pashinyan"
+    by_year = article(text, day=None)
+    by_year.published = PublicationDate("2017", "year")
+    found = actors.find_mentions(by_year, split_sentences(text), matcher)
+    assert resolved(found, "prime minister").actor_name == "Karen Karapetyan"
+    undated = actors.find_mentions(article(text, day=None), split_sentences(text), matcher)
+    assert resolved(undated, "prime minister").actor_code == "ARMGOV"
+    assert resolved(undated, "prime minister").person_id is None

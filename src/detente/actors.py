@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -140,17 +141,21 @@ def _case_fits(form: str, text: str) -> bool:
 
 
 def _reference_day(article: Article) -> str | None:
-    """The article's date, or the middle of its publication window."""
+    """The article's date, or the middle of its publication window (a month or a year
+    alone: its middle day), for resolving offices to their holders."""
     pub = article.published
     if pub.date and len(pub.date) >= 10:
         return pub.date[:10]
     lo, hi = pub.window_start, pub.window_end
     if lo and hi and len(lo) >= 10 and len(hi) >= 10:
-        from datetime import date
-
         a, b = date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
         return (a + (b - a) / 2).isoformat()
-    return (lo or hi or pub.date or None) and (lo or hi or pub.date or "")[:10] or None
+    partial = pub.date or lo or hi
+    if not partial:
+        return None
+    if len(partial) == 4:
+        return f"{partial}-07-01"
+    return f"{partial[:7]}-15" if len(partial) >= 7 else None
 
 
 def is_english(article: Article) -> bool:
