@@ -357,6 +357,13 @@ def test_stage_stores_sentences_mentions_and_kb_and_cli(seed_store: Store) -> No
     assert first["article_id"] and "sentence_start" in first
     out = runner.invoke(app, ["--db", db, "export", "actors", "-f", "csv"])
     assert out.exit_code == 0 and "RUSGOV" in out.output
+    import pyarrow.parquet as pq
+
+    for kind in ("actors", "mentions"):
+        target = seed_store.path.with_name(f"{kind}.parquet")
+        out = runner.invoke(app, ["--db", db, "export", kind, "-f", "parquet", "-o", str(target)])
+        assert out.exit_code == 0, out.output
+        assert pq.read_table(target).num_rows > 100
 
 
 def test_ethnic_groups_former_officials_postings_and_shared_surnames(

@@ -244,7 +244,7 @@ def export(
     with open_store() as store:
         try:
             spec = EXPORT_KINDS[kind]
-            n = write_rows(spec.rows(store), spec.fields, fmt, output)
+            n = write_rows(spec.rows(store), spec.fields, fmt, output, spec.text_fields)
         except ValueError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
