@@ -454,3 +454,12 @@ def test_publication_window_or_year_dates_the_roles(matcher: actors.ActorMatcher
     undated = actors.find_mentions(article(text, day=None), split_sentences(text), matcher)
     assert resolved(undated, "prime minister").actor_code == "ARMGOV"
     assert resolved(undated, "prime minister").person_id is None
+
+
+def test_domestic_bodies_take_the_country_they_are_in(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher, "Officials in Astana denied it. Protesters in Yerevan marched. Troops in Ukraine."
+    )
+    codes = {m.text: m.actor_code for m in found}
+    assert codes["Officials"] == "KAZGOV" and codes["Protesters"] == "ARMCVL"
+    assert "Troops" not in codes  # whose troops the words do not say

@@ -44,6 +44,7 @@ _POSTING_PREPOSITIONS = frozenset({"to", "for", "in"})
 _LEADER_OFFICES = frozenset({"head_of_state", "head_of_government", "monarch", "supreme_leader"})
 _ETHNIC = frozenset({"ethnic"})
 _FORMER = frozenset({"former", "ex", "late"})
+_LOCAL_ROLES = frozenset({"GOV", "CVL", "LEG", "JUD", "OPP", "MED", "PTY"})
 _AFFILIATION_PREPOSITIONS = frozenset({"at", "in", "with", "of", "from", "for"})
 _NER_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
                "NORP": "group", "FAC": "place"}  # fmt: skip
@@ -518,8 +519,10 @@ class _Reader:
             skip += 1
         start = chunk.end + skip
         for item in self._all_items:
-            if item.start == start and item.category == "name":
+            if item.start == start and item.category in ("name", "seat"):
                 actor = self.kb.actors.get(item.actor_id or "")
+                if actor is not None and item.category == "seat" and actor.country:
+                    return self.kb.actors.get(actor.country)  # "officials in Astana"
                 if actor is not None and actor.kind == "country":
                     return actor
         return None
@@ -547,6 +550,11 @@ class _Reader:
                     kind="organisation",
                     method="exact",
                 )
+            if country is None and role in _LOCAL_ROLES:
+                # "officials in Astana", "protesters in Yerevan": a domestic body is of the
+                # country it is in (not soldiers: troops abroad are the norm).
+                where = self._located_after(chunk)
+                country = where.country if where is not None else None
             if country is None:
                 return None
             code = f"{country}{role}"
