@@ -463,3 +463,13 @@ def test_domestic_bodies_take_the_country_they_are_in(matcher: actors.ActorMatch
     codes = {m.text: m.actor_code for m in found}
     assert codes["Officials"] == "KAZGOV" and codes["Protesters"] == "ARMCVL"
     assert "Troops" not in codes  # whose troops the words do not say
+
+
+def test_he_said_continues_the_last_speaker(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Azerbaijani President Ilham Aliyev said he canceled the summit, accusing Macron of "
+        "bias. “France cannot be part of the process,” he said.",
+    )
+    pronouns = [m for m in found if m.text == "he" and m.method == "coref"]
+    assert pronouns and pronouns[-1].actor_name == "Ilham Aliyev"

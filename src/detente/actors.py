@@ -1041,14 +1041,28 @@ class _Reader:
             if after not in _SPEECH_VERBS and before not in _SPEECH_VERBS:
                 continue
             here = sentence_at(self.sentences, token.idx) if self.sentences else 0
-            earlier = next(
-                (p for p in reversed(people) if p.start < token.idx and here - p.sentence <= 2),
-                None,
-            )
-            if earlier is None:
+            window = [p for p in people if p.start < token.idx and here - p.sentence <= 2]
+            # In a chain of quotes "he said" continues the last *speaker* ("Aliyev said
+            # ... accusing Macron ... 'France cannot', he said" is Aliyev), else the last
+            # person named.
+            speakers = [p for p in window if self._is_speaker(p)]
+            candidates = speakers or window
+            if not candidates:
                 continue
+            earlier = candidates[-1]
             extra.append(self._copy(earlier, token.idx, token.idx + len(token.text), 0.7))
         return extra
+
+    def _is_speaker(self, mention: Mention) -> bool:
+        """A person a speech verb attaches to: "Name said", "said Name", "according to Name"."""
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return False
+        after = [t.lower_ for t in self.doc[span.end : span.end + 2] if not t.is_punct]
+        before = [t.lower_ for t in self.doc[max(span.start - 2, 0) : span.start]]
+        return bool(set(after[:1]) & _SPEECH_VERBS or set(before) & _SPEECH_VERBS) or (
+            before == ["according", "to"]
+        )
 
     def _copy(self, source: Mention, start: int, end: int, confidence: float) -> Mention:
         sentence = sentence_at(self.sentences, start) if self.sentences else 0
