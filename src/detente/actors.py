@@ -190,12 +190,14 @@ class _Reader:
         self.day = _reference_day(article)
         self.sentence_of = [sentence_at(sentences, t.idx) for t in doc] if sentences else []
         self._all_items: list[_Item] = []
+        self._matches: list[tuple[int, int]] = []
 
     # --- pieces ---------------------------------------------------------------------------
 
     def _dictionary_items(self) -> list[_Item]:
         found: list[_Item] = []
-        for _, start, end in self.m.matcher(self.doc):
+        self._matches = [(start, end) for _, start, end in self.m.matcher(self.doc)]
+        for start, end in self._matches:
             span = self.doc[start:end]
             fitting = [
                 s
@@ -1001,7 +1003,7 @@ class _Reader:
     def _title_coreference(self, people: list[Mention], found: list[Mention]) -> list[Mention]:
         taken = {(m.start, m.end) for m in found}
         extra: list[Mention] = []
-        for _, start, end in self.m.matcher(self.doc):
+        for start, end in self._matches:
             if start == 0 or self.doc[start - 1].lower_ != "the":
                 continue
             span = self.doc[start:end]
