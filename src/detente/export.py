@@ -43,7 +43,9 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     "events": ExportKind(EVENT_EXPORT_FIELDS, lambda store: store.iter_events_for_export()),
     "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
     "mentions": ExportKind(MENTION_EXPORT_FIELDS, lambda store: store.iter_mentions_for_export()),
-    "actors": ExportKind(ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export()),
+    "actors": ExportKind(
+        ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export(), ("id",)
+    ),
     # analysis
     "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows, ("start", "end")),
     "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),

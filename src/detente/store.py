@@ -2171,6 +2171,10 @@ class Store:
                 return None
             match, params = "m.actor_code = ?", [code]
             info: dict[str, Any] = {"id": code, "code": code, "name": code, "kind": "code"}
+        elif actor["kind"] != "person" and actor["code"]:
+            # A country, government or body: every mention carrying its code, people too.
+            info = dict(actor)
+            match, params = "m.actor_code = ?", [actor["code"]]
         else:
             info = dict(actor)
             match, params = "(m.actor_id = ? OR m.person_id = ?)", [actor["id"], actor["id"]]
@@ -2204,7 +2208,8 @@ class Store:
         info["co_mentioned"] = [
             dict(r)
             for r in q(
-                f"SELECT o.actor_code AS code, MIN(o.actor_name) AS name, "
+                f"SELECT o.actor_code AS code, COALESCE((SELECT name FROM actors "
+                f"WHERE id = o.actor_code), MIN(o.actor_name)) AS name, "
                 f"COUNT(DISTINCT o.article_id) AS n_articles FROM mentions o "
                 f"WHERE o.actor_code IS NOT NULL AND o.article_id IN "
                 f"(SELECT article_id FROM mentions m WHERE {match}) AND NOT "
