@@ -125,7 +125,10 @@ def run(workdir: Path) -> None:
         port = _free_port()
         command = [sys.executable, "-m", "detente.cli", "--db", str(db), "serve",
                    "--port", str(port)]  # fmt: skip
-        process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=dict(os.environ))
+        server_log = (workdir / "server.log").open("wb")
+        process = subprocess.Popen(
+            command, stdout=server_log, stderr=subprocess.STDOUT, env=dict(os.environ)
+        )
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
         for _ in range(300):
             try:
@@ -147,7 +150,15 @@ def run(workdir: Path) -> None:
         get(paths[0])  # warm: first connection, page cache
         baseline = time_requests(get, ["/api/articles/1"] * 20)
         dyad = time_requests(get, paths)
-    finally:
+    except (SystemExit, Exception):
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+            log = (workdir / "server.log").read_text(errors="replace")
+            lines = [ln for ln in log.splitlines() if "INFO:" not in ln]
+            print("server log (errors):", *lines[-40:], sep="\n")
+        raise
+    else:
         if process is not None:
             process.terminate()
             process.wait(timeout=10)

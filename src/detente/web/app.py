@@ -90,10 +90,12 @@ def _as_dicts(items: list[Any]) -> list[dict[str, Any]]:
 
 
 def get_store(request: Request) -> Iterator[Store]:
-    # One connection per request: sqlite3 connections belong to the thread that made them,
-    # and FastAPI runs these handlers on a thread pool.
+    # One connection per request, used by that request only. FastAPI runs a sync
+    # dependency's setup, the handler and the teardown on thread-pool threads that may
+    # differ (a real server hits this under load: "SQLite objects created in a thread can
+    # only be used in that same thread"), so the connection may not insist on one thread.
     settings: Settings = request.app.state.settings
-    with Store(settings.db) as store:
+    with Store(settings.db, check_same_thread=False) as store:
         yield store
 
 
