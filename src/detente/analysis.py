@@ -51,7 +51,7 @@ def run(
         touched_whats.update(q.what for q in quantities)
     with store.transaction():
         _refresh_claims(store, touched_whats)
-        _refresh_units(store, settings, [a.id for a in articles if a.id is not None])
+        refresh_relations(store, settings, [a.id for a in articles if a.id is not None])
         store.mark_stage_done(STAGE, VERSION, [i for i in article_ids if i not in failed])
         store.add_errors(
             None,
@@ -169,7 +169,10 @@ def rebuild_relations(store: Store, settings: Settings) -> int:
     return len(units)
 
 
-def _refresh_units(store: Store, settings: Settings, article_ids: list[int]) -> None:
+def refresh_relations(store: Store, settings: Settings, article_ids: list[int]) -> None:
+    """Recount the event units of these articles and refresh the dyad aggregates of the
+    pairs they touch (the last step of the stage; public for benchmarks that load events
+    without running the text stages)."""
     events = store.events_with_sentences(article_ids)
     origins = store.origin_ids({e["article_id"] for e in events})
     excluded = {m.lower() for m in settings.analysis_excluded_modalities}

