@@ -94,7 +94,8 @@ PAGES = ["/", "/articles", "/actors", "/actors/ARM", "/network", "/errors", "/in
          "/search?q=talks", "/search?q=script", "/dyads", "/dyads?a=ARM&b=RUS",
          "/dyads?a=ARM&by=day", "/dyads?a=ARM&b=AZE&period=2023-09", "/alliances",
          "/alliances?code=NATO", "/stories", "/claims", "/quotes",
-         "/quotes?speaker=ARM"]  # fmt: skip
+         "/quotes?speaker=ARM", "/events", "/events?actor=ARM&root=11",
+         "/events?all_modalities=true"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -273,6 +274,20 @@ def test_api_endpoints(client: TestClient) -> None:
             "/api/stories/{story_id}", "/api/dyads/{a}/{b}", "/api/dyads/{a}/{b}/evidence",
             "/api/claims", "/api/quotes", "/api/quantities", "/api/articles/{article_id}/copies",
             "/api/alliances/{code}/stress"} <= set(schema["paths"])  # fmt: skip
+
+
+def test_events_list_filters_and_links_to_evidence(client: TestClient) -> None:
+    every = client.get("/api/events", params={"all_modalities": True}).json()
+    assert every and all(e["evidence"] for e in every)
+    arm = client.get("/api/events", params={"source": "ARM"}).json()
+    assert arm and all(e["source_code"].startswith("ARM") for e in arm)
+    accusations = client.get("/api/events", params={"root": "11"}).json()
+    assert accusations and all(e["root"] == "11" for e in accusations)
+    assert len(client.get("/api/events", params={"limit": 1}).json()) == 1
+    html = client.get("/events", params={"source": "ARM"}).text
+    first = arm[0]
+    assert f"/articles/{first['article_id']}?start={first['sentence_start']}" in html
+    assert "/api/events" in client.get("/openapi.json").json()["paths"]
 
 
 def test_dyad_api_serves_the_relations_library(client: TestClient) -> None:

@@ -28,7 +28,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from .. import __version__, analysis, brief, relations
 from ..pipeline import ingest_inputs, process_articles
 from ..settings import Settings
-from ..store import ArticleFilter, Store
+from ..store import ArticleFilter, EventFilter, Store
 from .highlight import article_segments
 
 HERE = Path(__file__).resolve().parent
@@ -143,6 +143,33 @@ def brief_response(found: brief.Brief, fmt: str, name: str) -> Response:
         media_type=f"{media}; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
+
+
+def _event_filter(
+    actor: str | None,
+    source: str | None,
+    target: str | None,
+    root: str | None,
+    code: str | None,
+    since: str | None,
+    until: str | None,
+    all_modalities: bool,
+    limit: int,
+) -> EventFilter:
+    def clean(value: str | None) -> str | None:
+        return value.strip().upper() or None if value else None
+
+    f = EventFilter(
+        actor=clean(actor),
+        source=clean(source),
+        target=clean(target),
+        root=(root or "").strip() or None,
+        code=(code or "").strip() or None,
+        since=since or None,
+        until=until or None,
+        limit=limit,
+    )
+    return dataclasses.replace(f, modalities=()) if all_modalities else f
 
 
 def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
@@ -349,6 +376,28 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
         """Direct and indirect quotes with their speaker, verb, article and span."""
         return analysis.quotes(store, article_id, speaker or None, limit)
 
+    @app.get("/api/events", tags=["events"])
+    def api_events(
+        store: StoreDep,
+        actor: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        root: str | None = None,
+        code: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        all_modalities: bool = False,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+    ) -> list[dict[str, Any]]:
+        """Coded events with their evidence, group and independent-source counts.
+
+        By default only events that count (asserted, future, planned); ``all_modalities``
+        adds negated, hypothetical, conditional, opinion and question ones.
+        """
+        return store.query_events(
+            _event_filter(actor, source, target, root, code, since, until, all_modalities, limit)
+        )
+
     @app.get("/api/quantities", tags=["analysis"])
     def api_quantities(store: StoreDep, what: str | None = None) -> list[dict[str, Any]]:
         """Numbers with what they count, normalised, with their sentence."""
@@ -523,6 +572,21 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
         rows = analysis.quotes(store, None, speaker.strip() or None, 1000)
         titles = store.article_titles({q["article_id"] for q in rows})
         return page(request, "quotes.html", rows=rows, titles=titles, speaker=speaker)
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(
+        request: Request,
+        store: StoreDep,
+        actor: str = "",
+        source: str = "",
+        target: str = "",
+        root: str = "",
+        all_modalities: bool = False,
+    ) -> HTMLResponse:
+        f = _event_filter(actor, source, target, root, None, None, None, all_modalities, 1000)
+        rows = store.query_events(f)
+        titles = store.article_titles({e["article_id"] for e in rows})
+        return page(request, "events.html", rows=rows, titles=titles, f=f)
 
     @app.get("/errors", response_class=HTMLResponse, include_in_schema=False)
     def errors_page(request: Request, store: StoreDep) -> HTMLResponse:
