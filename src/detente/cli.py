@@ -397,6 +397,27 @@ def print_summary(data: dict[str, Any]) -> None:
             f"{key.removeprefix('by_').replace('_', ' ')}: {parts or '-'}", highlight=False
         )
     console.print(f"exact duplicate texts: {data['exact_duplicate_texts']}")
+    found = data.get("analysis")
+    if not found:
+        return
+    console.print(
+        f"actors: {found['mentions']} mentions ({found['mentions_resolved']} resolved) of "
+        f"{found['actors_mentioned']} actors; most in: "
+        + ", ".join(f"{code} {n}" for code, n in found["top_actors"]),
+        highlight=False,
+    )
+    console.print(
+        f"events: {found['events']} coded ({found['events_other_modalities']} more negated, "
+        f"hypothetical or opinion), {found['event_groups']} distinct across articles; "
+        "top dyads: " + ", ".join(f"{s}->{t} {n} ({g:+})" for s, t, n, g in found["top_dyads"]),
+        highlight=False,
+    )
+    console.print(
+        f"copies: {found['copy_links']} copy links, {found['independent_origins']} independent "
+        f"origins; stories: {found['stories']}; quotes: {found['quotes']}; "
+        f"quantities: {found['quantities']}; conflicting claims: {found['conflicting_claims']}",
+        highlight=False,
+    )
 
 
 @app.command()

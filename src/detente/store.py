@@ -932,7 +932,50 @@ class Store:
                 "GROUP BY j.key ORDER BY 2 DESC"
             )
         }
+        result["analysis"] = self._analysis_counts()
         return result
+
+    def _analysis_counts(self) -> dict[str, Any]:
+        """What the later stages found: one line each in the summary."""
+        one = self.db.execute
+        counted = "('asserted', 'future', 'planned')"
+        return {
+            "mentions": one("SELECT COUNT(*) FROM mentions").fetchone()[0],
+            "mentions_resolved": one(
+                "SELECT COUNT(*) FROM mentions WHERE actor_code IS NOT NULL"
+            ).fetchone()[0],
+            "actors_mentioned": one(
+                "SELECT COUNT(DISTINCT actor_code) FROM mentions WHERE actor_code IS NOT NULL"
+            ).fetchone()[0],
+            "top_actors": [
+                [r[0], r[1]]
+                for r in one(
+                    "SELECT actor_code, COUNT(DISTINCT article_id) FROM mentions "
+                    "WHERE actor_code IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"
+                )
+            ],
+            "events": one(f"SELECT COUNT(*) FROM events WHERE modality IN {counted}").fetchone()[0],
+            "events_other_modalities": one(
+                f"SELECT COUNT(*) FROM events WHERE modality NOT IN {counted}"
+            ).fetchone()[0],
+            "event_groups": one("SELECT COUNT(*) FROM event_groups").fetchone()[0],
+            "top_dyads": [
+                [r[0], r[1], r[2], round(r[3], 1)]
+                for r in one(
+                    "SELECT source_code, target_code, COUNT(*), SUM(goldstein) FROM events "
+                    f"WHERE target_code IS NOT NULL AND modality IN {counted} "
+                    "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 5"
+                )
+            ],
+            "copy_links": one("SELECT COUNT(*) FROM copy_links").fetchone()[0],
+            "independent_origins": one(
+                "SELECT COUNT(DISTINCT origin_id) FROM article_provenance"
+            ).fetchone()[0],
+            "stories": one("SELECT COUNT(*) FROM stories").fetchone()[0],
+            "quotes": one("SELECT COUNT(*) FROM quotes").fetchone()[0],
+            "quantities": one("SELECT COUNT(*) FROM quantities").fetchone()[0],
+            "conflicting_claims": one("SELECT COUNT(*) FROM claims").fetchone()[0],
+        }
 
     # --- corpus evidence for cleaning -----------------------------------------------------
 
