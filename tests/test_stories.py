@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import yaml
 from conftest import hand_article
 from detente import analysis, stories
 from detente.data import sample_corpus_path
-from detente.model import Article
+from detente.model import Article, Event, EventDate, PublicationDate
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
 from detente.store import Store
@@ -122,6 +122,69 @@ def test_base_actor(code: str, base: str) -> None:
     assert stories.base_actor(code) == base
 
 
+def _event(trigger: str, when: EventDate, modality: str = "asserted") -> Event:
+    return Event(0, 0, 10, "AZE", None, 0, 3, "191", 4, 9, trigger, modality=modality, date=when)
+
+
+def test_story_day_prefers_the_publication_day() -> None:
+    article = hand_article(1, GRAIN, "2022-07-22")
+    dated = _event(
+        "blockade", EventDate("2022-12", "month", "2022-12-01", "2022-12-31", "sentence")
+    )
+    assert stories.story_day(article, [dated]) == date(2022, 7, 22)
+
+
+def test_story_day_comes_from_explicit_event_dates_when_publication_is_open() -> None:
+    article = hand_article(
+        1, GRAIN, published=PublicationDate(None, "unknown", "2023-01-01", None, "text")
+    )
+    december = EventDate("2022-12", "month", "2022-12-01", "2022-12-31", "sentence")
+    events = [
+        _event("blocked", december),
+        _event("blockade", december),
+        _event("offensive", EventDate("2023-09-19", "day", "2023-09-19", "2023-09-19", "sentence")),
+        # Relative dates are resolved against a guessed publication date: not evidence.
+        _event("talks", EventDate("2019-09", "month", "2019-09-01", "2019-09-30", "relative")),
+        _event("talks", EventDate("2019-09", "month", "2019-09-01", "2019-09-30", "relative")),
+        # Background: years before the publication window.
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        # Did not happen.
+        _event("strike", december, modality="negated"),
+    ]
+    assert stories.story_day(article, events) == date(2022, 12, 15)
+    assert stories.event_terms(events).count("strike") == 0
+    assert stories.story_day(article, events[3:5]) is None
+
+
+def test_event_triggers_count_as_story_vocabulary() -> None:
+    plain = doc(1, SUDAN, None)
+    with_events = stories.StoryDoc(1, "", SUDAN, None, frozenset(), ("blockade", "blockade"))
+    assert stories.doc_counts(with_events)["blockade"] == 2 * stories.EVENT_TERM_COUNT
+    assert "blockade" not in stories.doc_counts(plain)
+
+
+def test_a_long_gap_needs_a_closer_match() -> None:
+    story = stories.Story(1, start=date(2022, 12, 13), end=date(2022, 12, 14))
+    assert stories.gap_days(story, date(2022, 12, 13)) == 0
+    assert stories.gap_days(story, None) == 0
+    assert stories.gap_days(story, date(2023, 2, 22)) == 70
+    assert stories.gap_days(story, date(2022, 11, 13)) == 30
+    state: list[stories.Story] = []
+    far = date(2022, 7, 22) + timedelta(days=stories.MAX_GAP_DAYS + 31)
+    result, _ = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, GRAIN, far)], state, Counter(), 0, 1, 0.2, 30
+    )
+    assert result[1].created
+    state = []
+    near = date(2022, 7, 22) + timedelta(days=60)
+    result, _ = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, GRAIN, near)], state, Counter(), 0, 1, 0.2, 30
+    )
+    assert not result[1].created
+
+
 def _article(i: int, text: str, day: str) -> Article:
     return hand_article(i, text, day)
 
@@ -168,11 +231,11 @@ def pairwise_f1(predicted: dict[int, int], gold: list[set[int]]) -> tuple[float,
     return p, r, (2 * p * r / (p + r) if tp else 0.0)
 
 
-# Measured 2026-11 with the actor stage: 0.46 (all five in one story: P 0.30, R 1.0).
-# The seed articles have no usable publication dates (their windows are open-ended), so
-# no time window separates the September 2023 offensive from the 2022 stories, and all
-# five discuss the same actors and region.
-@pytest.mark.xfail(reason="seed stories: pairwise F1 0.46 < 0.8 (see docs/evaluation.md)")
+# Measured 2026-11-24 (second pass): 0.44 (P 0.33, R 0.67; {001, 002, 003, 004}, {000}).
+# Only 002 is dated (by its publication date); the others have open-ended publication
+# windows and no explicitly dated events, so no time bound keeps 003 and 004 (2022) out of
+# the September 2023 story, and all five discuss the same actors and region.
+@pytest.mark.xfail(reason="seed stories: pairwise F1 0.44 < 0.8 (see docs/evaluation.md)")
 def test_seed_stories_recovered(seeds_db: Any) -> None:
     store, by_file = seeds_db
     gold_doc = yaml.safe_load(

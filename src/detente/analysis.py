@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from . import brief, claims, relations, stories
-from .model import Article, IngestError
+from .model import Article, Event, IngestError
 from .settings import Settings
 from .store import Store
 
@@ -64,10 +64,15 @@ def run(
         progress("advance", 0)
 
 
-def _story_doc(article: Article, actors: frozenset[str]) -> stories.StoryDoc:
+def _story_doc(article: Article, actors: frozenset[str], events: list[Event]) -> stories.StoryDoc:
     assert article.id is not None
     return stories.StoryDoc(
-        article.id, article.title, article.text, stories.article_day(article), actors
+        article.id,
+        article.title,
+        article.text,
+        stories.story_day(article, events),
+        actors,
+        stories.event_terms(events),
     )
 
 
@@ -96,7 +101,7 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         actors = frozenset(
             stories.base_actor(m.actor_code) for m in store.mentions(article.id) if m.actor_code
         )
-        docs.append(_story_doc(article, actors))
+        docs.append(_story_doc(article, actors, store.events(article.id)))
     # Oldest first, so a story grows in the order it happened; undated articles last.
     docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
     df_counter: Counter[str] = Counter(df)

@@ -1,10 +1,14 @@
 """Stories: articles reporting the same developing story, clustered incrementally.
 
 Each article becomes a TF-IDF vector: scikit-learn's analyser (lower-cased words without
-English stop words) over its headline and text, plus one feature per actor it mentions. A
-story keeps the sum of its members' unit vectors (its centroid), its actors and its period.
-A new article joins the most similar story whose period is within ``story_window_days`` of
-its date, when the similarity reaches ``story_threshold``; otherwise it opens a new story.
+English stop words) over its headline and text, plus one feature per actor it mentions and
+the trigger words of its events (what happened, not only who). A story keeps the sum of its
+members' unit vectors (its centroid), its actors and its period. An article's date is its
+publication day or, when that is unknown, the month its explicitly dated events cluster in
+(``story_day``). A new article joins the most similar story when the similarity reaches
+``story_threshold``; beyond ``story_window_days`` of the story's period the similarity it
+needs rises with the gap, and past ``MAX_GAP_DAYS`` the story is closed to it; otherwise
+it opens a new story.
 Story ids never change once given: nothing is re-clustered, so an analyst's bookmarks stay
 valid as news arrives. IDF weights come from the document frequencies of every article
 seen so far and are applied at comparison time, so the centroids need no rewriting when
@@ -24,13 +28,23 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .model import Article
+from .event_dates import _parse as _parse_day
+from .model import Article, Event
 
 # How many centroid terms a story keeps: enough to compare, small enough to store.
 CENTROID_TERMS = 400
 # Actor features: "@ARM" terms, each counted as this many word occurrences.
 ACTOR_PREFIX = "@"
 ACTOR_COUNT = 2
+# Each word of an event trigger counts as this many more occurrences.
+EVENT_TERM_COUNT = 2
+# A story stays open this long past its period at a cost: the similarity an article needs
+# rises by ``GAP_PENALTY`` for every 30 days beyond the window (long stories such as a
+# blockade run for months; the farther apart, the more alike two reports must be).
+MAX_GAP_DAYS = 180
+GAP_PENALTY = 0.02
+# Text dates older than this before the publication window are history, not the story.
+HISTORY_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,9 @@ class StoryDoc:
     text: str
     day: date | None
     actors: frozenset[str] = frozenset()
+    # The trigger words of the article's asserted events ("blockade", "offensive",
+    # "summit"): what happened, as opposed to who is involved.
+    event_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -95,6 +112,9 @@ def doc_counts(doc: StoryDoc) -> Counter[str]:
     # mentions and rewards the rarer ones two reports share.
     for code in doc.actors:
         counts[ACTOR_PREFIX + code] += ACTOR_COUNT
+    for trigger in doc.event_terms:
+        for term in term_counts(trigger):
+            counts[term] += EVENT_TERM_COUNT
     return counts
 
 
@@ -134,10 +154,47 @@ def article_day(article: Article) -> date | None:
     return None
 
 
-def _in_window(story: Story, day: date | None, window: timedelta) -> bool:
+def story_day(article: Article, events: Sequence[Event]) -> date | None:
+    """The day an article's story happens: its publication day when known that closely;
+    otherwise the most reported month among its asserted events that the text dates
+    explicitly (a date in their sentence). Relative dates ("last month") are not used
+    without a publication date, since they are resolved against a guess; dates more than
+    ``HISTORY_DAYS`` before the publication window are background, not the story."""
+    day = article_day(article)
+    if day is not None:
+        return day
+    earliest = _parse_day(article.published.window_start)
+    months: Counter[date] = Counter()
+    for event in events:
+        when = event.date
+        if event.modality != "asserted" or when.method != "sentence" or not when.date:
+            continue
+        if when.precision not in ("day", "month"):
+            continue
+        first = _parse_day(when.window_start) or _parse_day(when.date[:7] + "-01")
+        if first is None:
+            continue
+        if earliest is not None and first < earliest - timedelta(days=HISTORY_DAYS):
+            continue
+        months[first.replace(day=15)] += 1
+    if not months:
+        return None
+    # Most events; among equals the latest month, the news rather than its background.
+    return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def event_terms(events: Sequence[Event]) -> tuple[str, ...]:
+    """The triggers of the asserted events (negated or hypothetical ones did not happen)."""
+    return tuple(e.trigger for e in events if e.modality == "asserted" and e.trigger)
+
+
+def gap_days(story: Story, day: date | None) -> int:
+    """Days between ``day`` and the story's period; 0 inside it or when either is unknown."""
     if day is None or story.start is None or story.end is None:
-        return True
-    return story.start - window <= day <= story.end + window
+        return 0
+    if day < story.start:
+        return (story.start - day).days
+    return max(0, (day - story.end).days)
 
 
 def similarity(
@@ -161,7 +218,6 @@ def assign(
     Updates ``stories`` (marking changed ones), ``df`` in place; returns the assignments and
     the new document count.
     """
-    window = timedelta(days=window_days)
     result: list[Assignment] = []
     for doc in docs:
         counts = doc_counts(doc)
@@ -171,9 +227,11 @@ def assign(
         best: Story | None = None
         best_sim = 0.0
         for story in stories:
-            if not _in_window(story, doc.day, window):
+            gap = gap_days(story, doc.day)
+            if gap > max(window_days, MAX_GAP_DAYS):
                 continue
             sim = similarity(vec, story, df, n_docs)
+            sim -= GAP_PENALTY * max(0, gap - window_days) / 30
             if sim > best_sim:
                 best, best_sim = story, sim
         created = best is None or best_sim < threshold
