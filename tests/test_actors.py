@@ -473,3 +473,42 @@ def test_he_said_continues_the_last_speaker(matcher: actors.ActorMatcher) -> Non
     )
     pronouns = [m for m in found if m.text == "he" and m.method == "coref"]
     assert pronouns and pronouns[-1].actor_name == "Ilham Aliyev"
+
+
+# --- NER only where it can matter ---------------------------------------------------------
+
+
+def test_entity_passages_skip_sentences_the_dictionary_covers(
+    matcher: actors.ActorMatcher,
+) -> None:
+    text = (
+        "Russia accused Armenia of delays. The talks stalled again. "
+        "Volker Perthes arrived on Monday. Perthes said little. The rain went on."
+    )
+    sentences = split_sentences(text)
+    doc = matcher.nlp.make_doc(text)
+    passages = [text[a:b] for a, b in actors.entity_passages(doc, sentences, matcher)]
+    # Capitals only on dictionary names or on a sentence-initial "The": no NER there; the
+    # two sentences with an unknown name run together, as one passage.
+    assert passages == ["Volker Perthes arrived on Monday. Perthes said little."]
+
+
+def test_passage_entities_land_on_article_offsets(matcher: actors.ActorMatcher) -> None:
+    text = "The rain went on.\n\nVolker Perthes, the UN envoy, arrived in Khartoum on Monday."
+    found = actors.find_mentions(article(text), split_sentences(text), matcher)
+    # The unknown name comes from NER on its passage, mapped back to the article's text.
+    assert "Volker Perthes" in {m.text for m in found}
+    assert all(text[m.start : m.end] == m.text for m in found)
+
+
+def test_ner_stage_loads_without_the_shared_tok2vec() -> None:
+    # ner in the small English pipeline has its own embedding: the shared tok2vec (which
+    # only the tagger and parser listen to) stays off; the parser keeps it.
+    model = Settings().spacy_model
+    assert load_pipeline(model, actors.UNUSED_COMPONENTS).pipe_names == ["ner"]
+    assert "tok2vec" in load_pipeline(model, ("tok2vec", "ner")).pipe_names
+
+
+def test_workers_setting_from_env() -> None:
+    assert Settings().workers == 1
+    assert Settings.from_env({"DETENTE_WORKERS": "2"}).workers == 2

@@ -1,7 +1,7 @@
 """The actor stage: find every mention of an actor in a cleaned article and resolve it.
 
 A pure function from an ``Article`` (+ its sentences, the knowledge base and a loaded
-spaCy pipeline with only ``tok2vec`` and ``ner``) to ``list[Mention]``. Dictionary
+spaCy pipeline with only ``ner``) to ``list[Mention]``. Dictionary
 phrases are found with a spaCy ``PhraseMatcher``; named entities the dictionary does not
 know are tried against it by transliteration key and, conservatively, by fuzzy match.
 Adjacent pieces are then read together: "Russia's deputy U.N. Ambassador Anna
@@ -10,7 +10,7 @@ Evstigneeva" is one mention of a person whose country and office the words give.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -22,8 +22,10 @@ from .model import Article, Mention, Sentence
 from .sentences import sentence_at
 
 VERSION = "1"
-# spaCy components the stage does not need: only tok2vec and ner run.
-UNUSED_COMPONENTS = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+# spaCy components the stage does not need: only ner runs. In the en_core_web_* pipelines
+# ner embeds the tokens itself (its own Tok2Vec); the shared ``tok2vec`` only feeds the
+# tagger and the parser, so running it here would double the stage's cost for nothing.
+UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 # Words that may sit between the pieces of one actor phrase ("Russia's deputy U.N.
 # Ambassador ...", "Prime Minister of Armenia", "the Armenian prime minister").
@@ -173,9 +175,66 @@ def find_mentions(
     if not article.text.strip() or not is_english(article):
         return []
     if doc is None:
-        doc = matcher.nlp(article.text)
+        doc = matcher.nlp.make_doc(article.text)
+        passages = entity_passages(doc, sentences, matcher)
+        texts = (article.text[start:end] for start, end in passages)
+        parsed = matcher.nlp.pipe(texts)
+        add_entities(doc, ((start, d) for (start, _), d in zip(passages, parsed, strict=True)))
     reader = _Reader(article, sentences, matcher, doc)
     return reader.run()
+
+
+def entity_passages(
+    doc: Any, sentences: Sequence[Sentence], matcher: ActorMatcher
+) -> list[tuple[int, int]]:
+    """Character spans of the passages where named-entity recognition can add to the
+    mentions: runs of consecutive sentences that need it, read together because NER reads
+    a sentence-initial name better after the sentence before it ("..., Volker Perthes, said
+    on Monday. Perthes said ...").
+
+    ``doc`` is the article tokenised only. The entity labels the stage reads (PERSON, ORG,
+    GPE, LOC, NORP, FAC) are proper names, which English writes capitalised, and a name
+    the dictionary already matched is taken before NER's reading of it. So a sentence
+    needs NER only when it holds a word with a capital letter outside every dictionary
+    match, not counting a sentence-initial function word ("The", "But") capitalised by
+    position alone. Most sentences of real news still qualify; the rest are skipped.
+    """
+    if not sentences:
+        return []
+    covered = [False] * len(doc)
+    for _, start, end in matcher.matcher(doc):
+        covered[start:end] = [True] * (end - start)
+    stop_words = matcher.nlp.Defaults.stop_words
+    wanted: set[int] = set()
+    for token in doc:
+        if covered[token.i] or not any(c.isupper() for c in token.text):
+            continue
+        position = sentence_at(sentences, token.idx)
+        if position in wanted:
+            continue
+        if token.idx == sentences[position].start and token.lower_ in stop_words:
+            continue
+        wanted.add(position)
+    passages: list[tuple[int, int]] = []
+    for position in sorted(wanted):
+        if passages and position - 1 in wanted:
+            passages[-1] = (passages[-1][0], sentences[position].end)
+        else:
+            passages.append((sentences[position].start, sentences[position].end))
+    return passages
+
+
+def add_entities(doc: Any, recognised: Iterable[tuple[int, Any]]) -> None:
+    """Copy the entities of sentence Docs (each with its character offset in the article)
+    onto the article's token-only ``doc``; an entity whose edges do not fall on the
+    article's token boundaries is left out rather than stretched."""
+    spans = []
+    for offset, sentence_doc in recognised:
+        for ent in sentence_doc.ents:
+            span = doc.char_span(offset + ent.start_char, offset + ent.end_char, ent.label_)
+            if span is not None:
+                spans.append(span)
+    doc.set_ents(spans, default="outside")
 
 
 class _Reader:

@@ -49,12 +49,20 @@ def main_options(
         Path | None,
         typer.Option("--db", help="Database file (env DETENTE_DB; default ./detente.db)."),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes for the spaCy passes (env DETENTE_WORKERS; default 1).",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
     try:
-        state.settings = Settings.from_env(db=db)
+        state.settings = Settings.from_env(db=db, workers=workers)
     except ValueError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc

@@ -24,13 +24,30 @@ def load_pipeline(model: str, disable: tuple[str, ...] = ()) -> Any:
         module = importlib.import_module(model)
     except ImportError:
         try:
-            return spacy.load(model, disable=list(disable))
+            nlp = spacy.load(model, disable=list(disable))
         except OSError as exc:
             raise ModelNotInstalled(
                 f"spaCy model {model!r} is not installed (set DETENTE_SPACY_MODEL or install "
                 "the pinned package with `make install`)"
             ) from exc
-    return module.load(disable=list(disable))
+    else:
+        nlp = module.load(disable=list(disable))
+    _enable_needed_embedders(nlp)
+    return nlp
+
+
+def _enable_needed_embedders(nlp: Any) -> None:
+    """Re-enable a disabled shared embedder (``tok2vec``, ``transformer``) that an enabled
+    component listens to.
+
+    In the small English pipelines ``ner`` embeds tokens itself and the shared ``tok2vec``
+    only feeds the tagger and parser, so stages that need only ``ner`` disable it (half the
+    cost); in other pipelines ``ner`` may listen to it, and must then keep it.
+    """
+    for name in list(nlp.disabled):
+        listeners = getattr(nlp.get_pipe(name), "listener_map", {})
+        if any(component in nlp.pipe_names for component in listeners):
+            nlp.enable_pipe(name)
 
 
 @lru_cache(maxsize=4)

