@@ -192,12 +192,31 @@ def test_passive_with_agent(nlp: Any) -> None:
     assert ("AZE", "190", "ARM") in triples(result)
 
 
-def test_reported_speech_records_the_reporter_and_the_statement(nlp: Any) -> None:
+def test_reported_speech_records_the_reporter_without_a_bare_statement_event(nlp: Any) -> None:
     result = code(nlp, "Zakharova said Armenia cancelled the meeting.")
     cancel = next(e for e in result.events if e.source_code == "ARM")
     assert cancel.root == "12" and cancel.reported_by_code == "RUSGOV"
-    statement = next(e for e in result.events if e.source_code == "RUSGOV")
-    assert (statement.code, statement.target_code) == ("010", "ARM")
+    # A bare "said" that only reports another event is its reporting source, not a 010.
+    assert [e for e in result.events if e.source_code == "RUSGOV"] == []
+    # A statement that is an event in its own right (an accusation) is coded.
+    accusation = code(nlp, "Zakharova accused Armenia of sabotage.")
+    assert ("RUSGOV", "1125", "ARM") in triples(accusation)  # accuse of sabotage
+
+
+def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan fought a war. In 2020, the two sides signed a ceasefire. "
+        "Russia brokered peace between the two warring nations."
+    )
+    found = triples(code(nlp, text))
+    assert ("ARM", "057", "AZE") in found and ("AZE", "057", "ARM") in found
+    assert any(s == "RUS" and c.startswith("04") and t in ("ARM", "AZE") for s, c, t in found)
+    negated = code(nlp, "This does not mean that Armenia will withdraw from the CSTO.")
+    assert all(e.modality == "negated" for e in negated.events)
+    war = code(nlp, "Kazakhstan criticized the Ukraine war.")
+    assert not any(e.source_code == "UKR" for e in war.events)
+    idiom = code(nlp, "Azerbaijan seized the chance.")
+    assert idiom.events == [] and any("figurative" in c.reason for c in idiom.candidates)
 
 
 def test_negation_and_refusal(nlp: Any) -> None:

@@ -99,6 +99,9 @@ class Dictionary:
     threat_words: frozenset[str]
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
+    figurative_objects: frozenset[str]
+    collective_parties: frozenset[str]
+    collective_modifiers: frozenset[str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
     trigger_forms: frozenset[str]
 
@@ -190,6 +193,9 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_words=words("threat_words"),
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
+        figurative_objects=words("figurative_objects"),
+        collective_parties=words("collective_parties"),
+        collective_modifiers=words("collective_modifiers"),
         trigger_forms=frozenset(forms),
     )
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from .cameo import TARGET_SLOT, CameoCode, Dictionary, Pattern, code_info, dictionary
@@ -29,7 +30,7 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-1"
+CODER_VERSION = "detente-events-2"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -113,9 +114,29 @@ def select_sentences(
         s
         for s in sentences
         if not s.is_caption
-        and s.index in with_actor
+        and (
+            s.index in with_actor or has_collective_parties(article.text[s.start : s.end], lexicon)
+        )
         and has_trigger(article.text[s.start : s.end], lexicon)
     ]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def has_collective_parties(text: str, lexicon: Dictionary) -> bool:
+    """Whether ``text`` has a phrase like "the two sides" / "both parties" (which the
+    coder resolves from context) — a tokenizer-level test like ``has_trigger``."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)]
+    for i, w in enumerate(words):
+        if w in lexicon.collective_modifiers:
+            following = words[i + 1 : i + 3]
+            if any(_singular(f) in lexicon.collective_parties for f in following):
+                return True
+    return False
 
 
 # --- 2. coding one parsed sentence ---------------------------------------------------------
@@ -129,6 +150,9 @@ class _Context:
     mentions: list[Mention]
     previous_people: list[Mention]  # resolved person mentions before this sentence
     lexicon: Dictionary
+    # Resolved actors of other countries named before this sentence, most recent last:
+    # what "the two sides" / "the warring nations" refer to.
+    previous_countries: list[Mention] = field(default_factory=list)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -156,10 +180,63 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
     heads = [token, *[c for c in token.conjuncts if c.i > token.i]]
     result: list[_Actor] = []
     for head in heads:
+        if ctx.mention_at(head) is None:
+            parties = _collective_parties(ctx, head)
+            if parties:
+                result.extend(a for a in parties if all(a.mention != r.mention for r in result))
+                continue
         actor = _actor_of_phrase(ctx, head, depth)
         if actor is not None and all(a.mention != actor.mention for a in result):
             result.append(actor)
     return result
+
+
+def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
+    """ "The two sides", "both parties", "the 2 warring nations": the two most recent
+    actors of distinct countries named before this sentence and not named in it (the
+    parties of a conflict are named before they are referred to collectively)."""
+    lex = ctx.lexicon
+    if token.lemma_.lower() not in lex.collective_parties or token.tag_ not in ("NNS", "NNPS"):
+        return []
+    if not any(c.lower_ in lex.collective_modifiers for c in token.children):
+        return []
+    named_here = {_country(m) for m in ctx.mentions}
+    chosen: list[Mention] = []
+    for m in reversed(ctx.previous_countries):
+        country = _country(m)
+        if country in named_here or any(_country(c) == country for c in chosen):
+            continue
+        chosen.append(m)
+        if len(chosen) == 2:
+            break
+    if len(chosen) < 2:
+        return []
+    start, end = ctx.offset(token)
+    phrase_start = ctx.sentence.start + min(t.idx for t in token.subtree)
+    text = ctx.article.text[phrase_start:end]
+    # The span is the phrase in this sentence; the code and name are the antecedent's.
+    return [
+        _Actor(replace(m, start=phrase_start, end=end, text=text, sentence=ctx.sentence.index),
+               "collective reference", 0.6)
+        for m in reversed(chosen)
+    ]  # fmt: skip
+
+
+def _pronoun_antecedent(ctx: _Context, token: Any) -> Mention | None:
+    """He/she: the last person named earlier in the same sentence, else the most recent
+    person named before it; no antecedent when the last sentence named two people of
+    different countries (unsure means no event)."""
+    start, _ = ctx.offset(token)
+    own = [m for m in ctx.mentions if m.kind == "person" and m.end <= start]
+    if own:
+        return own[-1]
+    if not ctx.previous_people:
+        return None
+    last = ctx.previous_people[-1]
+    same_sentence = [m for m in ctx.previous_people if m.sentence == last.sentence]
+    if len({_country(m) for m in same_sentence}) > 1:
+        return None
+    return last
 
 
 def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
@@ -186,9 +263,9 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
                         m = ctx.mention_at(obj)
                         if m is not None:
                             return _Actor(m, "of-phrase", 0.85)
-    if token.lower_ in _PRONOUNS_PERSON and ctx.previous_people:
-        # He/she: the most recent person named with a resolved actor (one antecedent only).
-        return _Actor(ctx.previous_people[-1], "pronoun", 0.7)
+    if token.lower_ in _PRONOUNS_PERSON:
+        antecedent = _pronoun_antecedent(ctx, token)
+        return _Actor(antecedent, "pronoun", 0.7) if antecedent is not None else None
     return None
 
 
@@ -301,7 +378,40 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
             actors = _actors_of(ctx, child)
             if actors:
                 return actors
-    return _prep_target(ctx, [head, *matched])
+    found = _prep_target(ctx, [head, *matched])
+    if found:
+        return found
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    objects += [
+        o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+    ]
+    return _embedded_target(ctx, objects)
+
+
+_EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos"})
+
+
+def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
+    """The actor named inside an object phrase: the party the act falls on ("revoked the
+    autonomy of Nagorno-Karabakh", "blocked the road linking Armenia with ...", "support
+    for Ukraine's territorial integrity"). Relative and other subordinate clauses are not
+    searched: what they say is not the object."""
+    for phrase in phrases:
+        stack = list(phrase.children)
+        seen: list[Any] = []
+        while stack:
+            tok = stack.pop()
+            if tok.dep_ in _EMBEDDED_STOP:
+                continue
+            seen.append(tok)
+            stack.extend(tok.children)
+        for tok in sorted(seen, key=lambda t: t.i):
+            if ctx.mention_at(tok) is not None:
+                actors = _actors_of(ctx, tok)
+                if actors:
+                    return [_Actor(a.mention, f"inside the object ({a.how})", 0.8 * a.confidence)
+                            for a in actors]  # fmt: skip
+    return []
 
 
 def _prep_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
@@ -355,7 +465,10 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             node = head
             continue
         head_lemma = head.lemma_.lower()
-        if node.dep_ == "xcomp" or (node.dep_ == "prep" and head.pos_ == "ADJ"):
+        if node.dep_ == "ccomp" and any(c.dep_ == "neg" for c in head.children):
+            # "This does not mean that Armenia will withdraw": nothing is asserted.
+            found.add("negated")
+        if node.dep_ in ("xcomp", "acl") or (node.dep_ == "prep" and head.pos_ == "ADJ"):
             if head_lemma in lex.negating_verbs:
                 found.add("negated")
             elif head_lemma in lex.planning_verbs:
@@ -442,9 +555,30 @@ def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) ->
         inside = [e for e in expressions if lo <= e.start and e.end <= hi]
         if inside:
             return min(inside, key=lambda e: abs(e.start - trigger.idx)).date
-        if len(expressions) == 1 and _speech_governor(ctx, trigger) is None:
+        speech = _speech_governor(ctx, trigger)
+        if len(expressions) == 1 and speech is None:
             return expressions[0].date
+        if speech is not None:
+            # "Peskov said on Friday that Moscow was ready ...": the statement's date bounds
+            # the reported event (it is that day, or before it when told in the past).
+            own = [t for t in speech.children if t.dep_ not in ("ccomp", "parataxis")]
+            tokens = [t for c in own for t in c.subtree]
+            if tokens:
+                lo = min(t.idx for t in tokens)
+                hi = max(t.idx + len(t.text) for t in tokens)
+                said = [e for e in expressions if lo <= e.start and e.end <= hi]
+                if said:
+                    return _before(said[0].date) if _is_past(trigger) else said[0].date
     return publication_window(ctx.article.published, past=_is_past(trigger))
+
+
+def _before(said: EventDate) -> EventDate:
+    """A past event reported on ``said``: some time in the month up to that day."""
+    if not said.window_end:
+        return said
+    end = date.fromisoformat(said.window_end[:10])
+    start = (end - timedelta(days=31)).isoformat()
+    return EventDate(None, "unknown", start, said.window_end, "reported")
 
 
 def _scope(trigger: Any) -> list[Any]:
@@ -492,7 +626,12 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
         start, end = ctx.offset(tok)
-
+        if ctx.mention_at(tok) is not None:
+            # "Collective Security Treaty Organization": a word of a name is no action.
+            candidates.append(
+                Candidate(sent.index, tok.text, start, end, "rejected", "inside an actor's name")
+            )
+            continue
         local = _local_tokens(tok)
         best = _best_pattern(tok, lex.verbs[lemma] if is_verb else lex.nouns[lemma], local)
         if best is None:
@@ -501,6 +640,12 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             )
             continue
         pattern, matched, slot_token = best
+        figurative = _figurative(ctx, tok, pattern, matched) if is_verb else None
+        if figurative is not None:
+            candidates.append(
+                Candidate(sent.index, tok.text, start, end, "rejected", figurative, pattern.code)
+            )
+            continue
         if is_verb:
             sources, how = _subject(ctx, tok)
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
@@ -508,7 +653,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 targets = _verb_target(ctx, tok, matched)
             modality_token = tok
         else:
-            sources, how, targets, modality_token = _noun_arguments(ctx, tok, matched)
+            sources, how, targets, modality_token = _noun_arguments(
+                ctx, tok, matched, pattern.code[:2]
+            )
         if not sources:
             reason = f"no resolved source actor ({how})"
             candidates.append(
@@ -570,8 +717,6 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                         modality,
                     )  # fmt: skip
                 )
-        if speech is not None and speech.i not in consumed:
-            events.extend(_statement_events(ctx, speech, sources, consumed))
     return events, candidates
 
 
@@ -622,12 +767,20 @@ def _make_event(
 
 
 def _noun_arguments(
-    ctx: _Context, noun: Any, matched: list[Any]
+    ctx: _Context, noun: Any, matched: list[Any], root: str
 ) -> tuple[list[_Actor], str, list[_Actor], Any]:
-    """Source and target of a nominal event ("Azerbaijan's offensive in Karabakh")."""
+    """Source and target of a nominal event ("Azerbaijan's offensive in Karabakh").
+
+    A proper-noun compound of a conflictual noun names where or on whom it falls, not who
+    does it: "the Ukraine war", "the Gaza blockade", "Russia sanctions"."""
     sources: list[_Actor] = []
+    compound_targets: list[_Actor] = []
     how = "none"
+    conflictual = root >= "13"
     for child in noun.children:
+        if conflictual and child.dep_ in ("compound", "nmod") and ctx.mention_at(child):
+            compound_targets = _actors_of(ctx, child)
+            continue
         if child.dep_ in ("poss", "amod", "compound", "nmod"):
             m = ctx.mention_at(child)
             if m is not None:
@@ -647,7 +800,9 @@ def _noun_arguments(
     elif head is not noun and head.pos_ in ("VERB", "AUX"):
         modality_token = head
     # "subjected to an attack": the passive subject is the target.
-    targets = _prep_target(ctx, [noun, *matched])
+    targets = compound_targets or _prep_target(ctx, [noun, *matched])
+    if not targets:
+        targets = _embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"])
     if not targets and noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         for child in head.head.children:
             if child.dep_ == "nsubjpass":
@@ -657,41 +812,22 @@ def _noun_arguments(
     return sources, how, targets, modality_token
 
 
-def _statement_events(
-    ctx: _Context, speech: Any, reported_sources: list[_Actor], consumed: set[int]
-) -> list[Event]:
-    """The statement that reports an event is an event too: speaker -> 010 -> the actor."""
-    speakers, how = _subject(ctx, speech)
-    if not speakers:
-        return []
-    consumed.add(speech.i)
-    info = code_info("010")
-    modality = _modality(ctx, speech)
-    date = _event_date(ctx, speech, list(speech.subtree), modality)
-    result = []
-    for speaker in speakers:
-        target = next(
-            (s for s in reported_sources if _country(s.mention) != _country(speaker.mention)),
-            None,
-        )
-        confidence = round(0.8 * speaker.confidence * speaker.mention.confidence, 3)
-        pattern = f"speech:{speech.lemma_} reporting a coded event [{how}]"
-        result.append(
-            _make_event(
-                ctx,
-                speaker,
-                target,
-                info,
-                speech,
-                modality,
-                date,
-                None,
-                None,
-                confidence,
-                pattern,
-            )  # fmt: skip
-        )
-    return result
+def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
+    """Why a verb trigger is not the act its code means, or None."""
+    matched_ids = {t.i for t in matched}
+    for child in verb.children:
+        if (
+            child.dep_ == "dobj"
+            and child.i not in matched_ids
+            and child.lemma_.lower() in ctx.lexicon.figurative_objects
+        ):
+            return f"figurative object '{child.text}'"
+    if pattern.code[:2] >= "14" and not pattern.words:
+        has_object = any(c.dep_ in ("dobj", "prep", "nsubjpass") for c in verb.children)
+        if not has_object and any(c.dep_ == "ccomp" for c in verb.children):
+            # "demonstrate that ...", "show that ...": a claim about something, not the act.
+            return "clausal complement: the verb reports a claim, not the act"
+    return None
 
 
 # --- 3. a whole article ----------------------------------------------------------------------
@@ -711,18 +847,21 @@ def code_article(
     lexicon = lexicon or dictionary()
     by_sentence = resolved_mentions_by_sentence(sentences, mentions)
     people: list[Mention] = []
+    countries: list[Mention] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
         doc = docs.get(sentence.index)
         if doc is not None and not sentence.is_caption:
-            ctx = _Context(article, sentence, doc, own, list(people), lexicon)
+            ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
             result.candidates.extend(candidates)
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
+            countries.extend(m for m in own if m.kind not in ("organisation", "group"))
+            countries = countries[-12:]
     result.events = _dedupe(result.events)
     return result
 
