@@ -217,6 +217,12 @@ def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> 
     assert not any(e.source_code == "UKR" for e in war.events)
     idiom = code(nlp, "Azerbaijan seized the chance.")
     assert idiom.events == [] and any("figurative" in c.reason for c in idiom.candidates)
+    mutual = triples(code(nlp, "Armenia and Azerbaijan accused each other of attacks."))
+    assert {("ARM", "1123", "AZE"), ("AZE", "1123", "ARM")} <= mutual
+    phrasal = code(nlp, "Russia held off on making a direct response.")
+    assert phrasal.events == [] and any("phrasal" in c.reason for c in phrasal.candidates)
+    alleged = code(nlp, "Zakharova accused Armenia of making contradictory statements.")
+    assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 
 
 def test_negation_and_refusal(nlp: Any) -> None:

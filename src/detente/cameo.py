@@ -100,6 +100,9 @@ class Dictionary:
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
     figurative_objects: frozenset[str]
+    meaning_changing_particles: frozenset[str]
+    accusation_verbs: frozenset[str]
+    situation_nouns: frozenset[str]
     collective_parties: frozenset[str]
     collective_modifiers: frozenset[str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
@@ -131,6 +134,10 @@ def parse_pattern(code: str, kind: str, text: str) -> Pattern:
     for part in parts[1:]:
         words.append(TARGET_SLOT if part == "x" else frozenset(part.split("|")))
     return Pattern(code, kind, text, frozenset(parts[0].split("|")), tuple(words))
+
+
+# Prefixes of English verbs that keep the base verb's irregular forms.
+_VERB_PREFIXES = ("re", "with", "over", "under", "out", "up", "fore", "mis", "be")
 
 
 def _inflections(lemma: str) -> set[str]:
@@ -180,6 +187,11 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         # Hyphenated and multiword heads ("de-escalate") are matched on their parts too.
         forms |= _inflections(head)
         forms |= set(irregular.get(head, []))
+        # A prefixed verb inflects like its base: retake/retook, withhold/withheld.
+        for prefix in _VERB_PREFIXES:
+            base = head[len(prefix) :]
+            if head.startswith(prefix) and base in irregular and head not in irregular:
+                forms |= {prefix + form for form in irregular[base]}
     return Dictionary(
         verbs=verbs,
         nouns=nouns,
@@ -194,6 +206,9 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
         figurative_objects=words("figurative_objects"),
+        meaning_changing_particles=words("meaning_changing_particles"),
+        accusation_verbs=words("accusation_verbs"),
+        situation_nouns=words("situation_nouns"),
         collective_parties=words("collective_parties"),
         collective_modifiers=words("collective_modifiers"),
         trigger_forms=frozenset(forms),

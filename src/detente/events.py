@@ -191,6 +191,58 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
     return result
 
 
+# Codes whose act presupposes two other parties: mediation (mediate, offer or ask to
+# mediate) and appeals to the parties of a conflict (restraint, talks, settlement).
+_MEDIATION_CODES = frozenset({"045", "039", "028", "038", "025", "026", "027"})
+
+
+def _each_other(verb: Any) -> bool:
+    """Whether the verb's object is "each other" / "one another" (a reciprocal act)."""
+    for tok in verb.subtree:
+        if tok.lower_ == "other" and any(c.lower_ == "each" for c in tok.children):
+            return True
+        if tok.lower_ == "another" and any(c.lower_ == "one" for c in tok.children):
+            return True
+    return False
+
+
+def _context_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The two most recent actors of other countries named before this sentence."""
+    excluded = {_country(m) for m in ctx.mentions} | {_country(a.mention) for a in sources}
+    chosen = _main_parties(ctx, excluded)
+    if len(chosen) < 2:
+        return []
+    return [_Actor(m, "party named before", 0.5) for m in chosen]
+
+
+def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
+    """The two countries the article has named most often before this sentence (the parties
+    of the conflict it is about), leaving out ``excluded``; ties go to the more recent."""
+    counts: dict[str, int] = {}
+    latest: dict[str, tuple[int, Mention]] = {}
+    for position, m in enumerate(ctx.previous_countries):
+        country = _country(m)
+        if not country or country in excluded or m.kind in ("person", "role"):
+            continue
+        counts[country] = counts.get(country, 0) + 1
+        latest[country] = (position, m)
+    ranked = sorted(counts, key=lambda c: (counts[c], latest[c][0]), reverse=True)[:2]
+    return [latest[c][1] for c in ranked]
+
+
+def _participle_target(ctx: _Context, verb: Any) -> list[_Actor]:
+    """A participle modifying an object noun: "[the two sides] signed a ceasefire brokered
+    by Moscow" - the act falls on those who hold the noun (the governing verb's subject)."""
+    noun = verb.head
+    if verb.dep_ != "acl" or noun is verb or noun.dep_ not in ("dobj", "nsubjpass"):
+        return []
+    governor = noun.head
+    if governor.pos_ not in ("VERB", "AUX"):
+        return []
+    actors, _ = _subject(ctx, governor)
+    return [_Actor(a.mention, f"holder of '{noun.text}'", 0.8 * a.confidence) for a in actors]
+
+
 def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
     """ "The two sides", "both parties", "the 2 warring nations": the two most recent
     actors of distinct countries named before this sentence and not named in it (the
@@ -200,15 +252,7 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
         return []
     if not any(c.lower_ in lex.collective_modifiers for c in token.children):
         return []
-    named_here = {_country(m) for m in ctx.mentions}
-    chosen: list[Mention] = []
-    for m in reversed(ctx.previous_countries):
-        country = _country(m)
-        if country in named_here or any(_country(c) == country for c in chosen):
-            continue
-        chosen.append(m)
-        if len(chosen) == 2:
-            break
+    chosen = _main_parties(ctx, {_country(m) for m in ctx.mentions})
     if len(chosen) < 2:
         return []
     start, end = ctx.offset(token)
@@ -218,7 +262,7 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
     return [
         _Actor(replace(m, start=phrase_start, end=end, text=text, sentence=ctx.sentence.index),
                "collective reference", 0.6)
-        for m in reversed(chosen)
+        for m in chosen
     ]  # fmt: skip
 
 
@@ -388,7 +432,9 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     return _embedded_target(ctx, objects)
 
 
-_EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos"})
+# Not searched for the affected party: subordinate clauses, and the by-phrase of a passive
+# participle, which names a doer ("a ceasefire brokered by Moscow").
+_EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
 
 
 def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
@@ -415,6 +461,25 @@ def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
 
 
 def _prep_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
+    found = _directional_target(ctx, anchors)
+    if found:
+        return found
+    # "support for Azerbaijan", "aid for Ukraine": "for" marks the beneficiary after a noun
+    # (after a verb it marks a reason: "blamed Armenia for ...", "called for ...").
+    nouns = [a for a in anchors if a.pos_ in ("NOUN", "PROPN")]
+    nouns += [c for a in anchors for c in a.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+    for noun in nouns:
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "for":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        actors = _actors_of(ctx, obj)
+                        if actors:
+                            return actors
+    return []
+
+
+def _directional_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
     for preposition in TARGET_PREPOSITIONS:
         for anchor in anchors:
             for child in anchor.children:
@@ -474,6 +539,11 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             elif head_lemma in lex.planning_verbs:
                 found.add("planned")
         if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
+            found.add("opinion")
+        alleged = node.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+        if alleged and head.head.lemma_.lower() in lex.accusation_verbs:
+            # "accused Armenia of making contradictory statements": what is alleged is
+            # someone's claim, not a reported fact.
             found.add("opinion")
         if node.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children
@@ -651,6 +721,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
+            if not targets:
+                targets = _participle_target(ctx, tok)
             modality_token = tok
         else:
             sources, how, targets, modality_token = _noun_arguments(
@@ -679,9 +751,14 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # intent or threat, which did happen.
             info, modality = code_info(shifted[0]), "asserted"
             how = f"{how}; {shifted[1]}"
+        if not targets and info.code[:3] in _MEDIATION_CODES:
+            # Mediation has two parties: unnamed here, they are the parties named before.
+            targets = _context_parties(ctx, sources)
+            how = f"{how}; parties from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
-        reciprocal = not targets and len(sources) > 1 and info.root in _RECIPROCAL_ROOTS
+        reciprocal = not targets and len(sources) > 1
+        reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         for source in sources:
             options = [s for s in sources if s is not source] if reciprocal else targets
             pair_targets: list[_Actor | None] = [
@@ -777,7 +854,12 @@ def _noun_arguments(
     compound_targets: list[_Actor] = []
     how = "none"
     conflictual = root >= "13"
+    # "Armenian violence", "the Karabakh fighting": a nationality or place modifier of a
+    # noun that names a situation rather than an act says where, not who did it.
+    situation = noun.lemma_.lower() in ctx.lexicon.situation_nouns
     for child in noun.children:
+        if situation and child.dep_ in ("amod", "compound", "nmod"):
+            continue
         if conflictual and child.dep_ in ("compound", "nmod") and ctx.mention_at(child):
             compound_targets = _actors_of(ctx, child)
             continue
@@ -816,6 +898,10 @@ def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) 
     """Why a verb trigger is not the act its code means, or None."""
     matched_ids = {t.i for t in matched}
     for child in verb.children:
+        particle = child.dep_ == "prt" and child.i not in matched_ids
+        if particle and child.lower_ in ctx.lexicon.meaning_changing_particles:
+            # "held off on", "called off", "backed away": another verb than the pattern's.
+            return f"phrasal verb '{verb.text} {child.text}' is not in the dictionary"
         if (
             child.dep_ == "dobj"
             and child.i not in matched_ids
@@ -861,9 +947,31 @@ def code_article(
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
             countries.extend(m for m in own if m.kind not in ("organisation", "group"))
-            countries = countries[-12:]
+            countries = countries[-500:]
     result.events = _dedupe(result.events)
+    result.events = _one_per_article(result.events)
     return result
+
+
+def _one_per_article(events: list[Event]) -> list[Event]:
+    """The same act told twice in one article (headline and lead, or a recap) is one event:
+    same source, target, code and modality with overlapping dates. The report kept is the
+    one in the longest sentence (the one that tells most about it)."""
+    best: dict[tuple[Any, ...], Event] = {}
+    order: list[tuple[Any, ...]] = []
+    for e in events:
+        key: tuple[Any, ...] = (e.source_code, e.target_code, e.code, e.modality)
+        previous = best.get(key)
+        if previous is None or not _overlap(previous.date, e.date):
+            if previous is not None:
+                key = (*key, e.sentence)
+            best[key] = e
+            order.append(key)
+            continue
+        if e.sentence_end - e.sentence_start > previous.sentence_end - previous.sentence_start:
+            best[key] = e
+    kept = {id(best[k]) for k in order}
+    return [e for e in events if id(e) in kept]
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
