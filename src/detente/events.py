@@ -266,6 +266,15 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
     ]  # fmt: skip
 
 
+def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
+    start, _ = ctx.offset(token)
+    own = [m for m in ctx.mentions if m.kind == "country" and m.end <= start]
+    if own:
+        return own[-1]
+    earlier = [m for m in ctx.previous_countries if m.kind == "country"]
+    return earlier[-1] if earlier else None
+
+
 def _pronoun_antecedent(ctx: _Context, token: Any) -> Mention | None:
     """He/she: the last person named earlier in the same sentence, else the most recent
     person named before it; no antecedent when the last sentence named two people of
@@ -307,6 +316,13 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
                         m = ctx.mention_at(obj)
                         if m is not None:
                             return _Actor(m, "of-phrase", 0.85)
+    if token.lemma_.lower() in ("country", "nation") and token.tag_ == "NN":
+        # "The country recently canceled ...": a bare definite "the country" refers to the
+        # country last named (in this sentence, else before it).
+        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if determiners == ["the"] and len(list(token.children)) == 1:
+            antecedent = _country_antecedent(ctx, token)
+            return _Actor(antecedent, "definite description", 0.7) if antecedent else None
     if token.lower_ in _PRONOUNS_PERSON:
         antecedent = _pronoun_antecedent(ctx, token)
         return _Actor(antecedent, "pronoun", 0.7) if antecedent is not None else None
@@ -843,6 +859,20 @@ def _make_event(
     )
 
 
+_DEMONYM_ENDINGS = ("ian", "ean", "ican", "ese", "ish", "i")
+
+
+def _demonym(m: Mention) -> bool:
+    """Whether a mention is a nationality adjective ("Azerbaijani", "Russian"), which names
+    the doer of "the Azerbaijani offensive", unlike a country name ("the Ukraine war")."""
+    text, name = m.text.lower(), (m.actor_name or "").lower()
+    if text == name:
+        return False
+    if text.endswith(_DEMONYM_ENDINGS):
+        return True
+    return text.endswith("n") and bool(name) and name.startswith(text[:-1])
+
+
 def _noun_arguments(
     ctx: _Context, noun: Any, matched: list[Any], root: str
 ) -> tuple[list[_Actor], str, list[_Actor], Any]:
@@ -860,7 +890,8 @@ def _noun_arguments(
     for child in noun.children:
         if situation and child.dep_ in ("amod", "compound", "nmod"):
             continue
-        if conflictual and child.dep_ in ("compound", "nmod") and ctx.mention_at(child):
+        named = ctx.mention_at(child)
+        if conflictual and child.dep_ in ("compound", "nmod") and named and not _demonym(named):
             compound_targets = _actors_of(ctx, child)
             continue
         if child.dep_ in ("poss", "amod", "compound", "nmod"):
