@@ -164,6 +164,17 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
                 pattern = parse_pattern(str(code), kind, str(text))
                 for head in pattern.head:
                     by_head.setdefault(head, []).append(pattern)
+                parts = str(text).lower().split()
+                if kind == "noun" and len(parts) > 1 and "x" not in parts:
+                    # "humanitarian aid", "military aid": in English the noun that heads the
+                    # phrase is the last word, so the pattern is found from it too (its
+                    # modifiers precede it).
+                    headed = Pattern(
+                        str(code), kind, str(text), frozenset(parts[-1].split("|")),
+                        tuple(frozenset(p.split("|")) for p in parts[:-1]),
+                    )  # fmt: skip
+                    for head in headed.head:
+                        by_head.setdefault(head, []).append(headed)
         return {h: tuple(ps) for h, ps in by_head.items()}
 
     def words(key: str) -> frozenset[str]:

@@ -443,7 +443,11 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
         return found
     objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
     objects += [
-        o for p in head.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+        o
+        for p in head.children
+        if p.dep_ == "prep"
+        for o in p.children
+        if o.dep_ in ("pobj", "pcomp")
     ]
     return _embedded_target(ctx, objects)
 
