@@ -272,7 +272,12 @@ def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
     if own:
         return own[-1]
     earlier = [m for m in ctx.previous_countries if m.kind == "country"]
-    return earlier[-1] if earlier else None
+    if not earlier:
+        return None
+    # The most salient country of the last sentence that named one: its first (the subject
+    # position comes first in English), not its last.
+    last_sentence = earlier[-1].sentence
+    return next(m for m in earlier if m.sentence == last_sentence)
 
 
 def _pronoun_antecedent(ctx: _Context, token: Any) -> Mention | None:
