@@ -221,6 +221,13 @@ def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> 
     assert {("ARM", "1123", "AZE"), ("AZE", "1123", "ARM")} <= mutual
     phrasal = code(nlp, "Russia held off on making a direct response.")
     assert phrasal.events == [] and any("phrasal" in c.reason for c in phrasal.candidates)
+    topic = code(nlp, "Kazakhstan criticized Russia's war in Ukraine.")
+    assert [e.source_code for e in topic.events] == ["KAZ"]
+    assert any("topic of the event" in c.reason for c in topic.candidates)
+    setting = code(nlp, "Outside the CSTO summit, Armenia criticized Russia.")
+    assert not any(e.source_code == "CSTO" for e in setting.events)
+    his = code(nlp, "Pashinyan spoke. He regretted his formal request to Russia for help.")
+    assert any(e.source_code == "ARMGOV" and e.target_code == "RUS" for e in his.events)
     alleged = code(nlp, "Zakharova accused Armenia of making contradictory statements.")
     assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 

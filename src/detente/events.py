@@ -322,6 +322,11 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
                         if m is not None:
                             return _Actor(m, "of-phrase", 0.85)
     if token.lemma_.lower() in ("country", "nation") and token.tag_ == "NN":
+        possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.lower_ in _PRONOUNS_PERSON:
+            # "his country": the country of the person "his" refers to.
+            antecedent = _pronoun_antecedent(ctx, possessor)
+            return _Actor(antecedent, "his/her country", 0.7) if antecedent else None
         # "The country recently canceled ...": a bare definite "the country" refers to the
         # country last named (in this sentence, else before it).
         determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
@@ -415,6 +420,19 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
             return _actors_of(ctx, child), "subject"
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return [], "passive without agent"
+    if verb.tag_ in _FINITE:
+        # A finite verb needs a subject: without one, a finite clause before it with a
+        # subject is the first of a coordinated series the parser split ("X regained
+        # control ..., revoked the autonomy ... and expelled ...").
+        for child in verb.children:
+            before = child.dep_ in ("advcl", "conj") and child.i < verb.i
+            if (
+                before
+                and child.tag_ in _FINITE
+                and any(c.dep_ in _SUBJECTS for c in child.children)
+            ):
+                actors, how = _subject(ctx, child, depth + 1)
+                return actors, f"{how} (shared)"
     head = verb.head
     if verb.dep_ in ("xcomp", "conj", "acomp") and head is not verb:
         # "refused to sign" / "refused ... and criticized": the subject of the head verb.
@@ -707,6 +725,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     consumed: set[int] = set()
     sent = ctx.sentence
     reporter_fallback = _according_to(ctx)
+    coded_verbs: set[int] = set()
     # Verbs first (they may consume the nouns of light-verb phrases), higher clauses first.
     order = sorted(
         ctx.doc,
@@ -720,6 +739,12 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
+        if is_noun:
+            why_not = _referenced_not_reported(tok, coded_verbs)
+            if why_not is not None:
+                start, end = ctx.offset(tok)
+                candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why_not))
+                continue
         start, end = ctx.offset(tok)
         if ctx.mention_at(tok) is not None:
             # "Collective Security Treaty Organization": a word of a name is no action.
@@ -763,6 +788,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         consumed.update(t.i for t in matched)
         consumed.add(tok.i)
+        if is_verb:
+            coded_verbs.add(tok.i)
         modality = _modality(ctx, modality_token)
         speech = _speech_governor(ctx, modality_token)
         reporter: _Actor | None = reporter_fallback
@@ -899,6 +926,12 @@ def _noun_arguments(
     for child in noun.children:
         if situation and child.dep_ in ("amod", "compound", "nmod"):
             continue
+        if child.dep_ == "poss" and child.lower_ in _PRONOUNS_PERSON:
+            # "his formal request": the person "his" refers to.
+            antecedent = _pronoun_antecedent(ctx, child)
+            if antecedent is not None:
+                sources, how = [_Actor(antecedent, "pronoun", 0.7)], "possessive pronoun"
+                break
         named = ctx.mention_at(child)
         if conflictual and child.dep_ in ("compound", "nmod") and named and not _demonym(named):
             compound_targets = _actors_of(ctx, child)
@@ -932,6 +965,26 @@ def _noun_arguments(
     source_mentions = {a.mention for a in sources}
     targets = [t for t in targets if t.mention not in source_mentions]
     return sources, how, targets, modality_token
+
+
+# Prepositions that make an event noun the setting of the sentence, not what it reports:
+# "outside the CSTO summit", "during the talks", "amid the war", "after the attack".
+_SETTING_PREPOSITIONS = frozenset({"outside", "at", "during", "after", "before", "ahead",
+    "since", "amid", "amidst", "following", "despite", "throughout", "until", "midst"})  # fmt: skip
+
+
+def _referenced_not_reported(noun: Any, coded_verbs: set[int]) -> str | None:
+    """Why an event noun names an event the sentence refers to rather than reports."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in _SETTING_PREPOSITIONS:
+        return f"the setting of the sentence ('{head.text} ... {noun.text}')"
+    if noun.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPOSITIONS:
+        return f"the setting of the sentence ('{head.head.text} ... {noun.text}')"
+    governor = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
+    if noun.dep_ in ("dobj", "pobj") and governor.i in coded_verbs:
+        # "criticized Russia's war in Ukraine": the war is what the criticism is about.
+        return f"the topic of the event at '{governor.text}'"
+    return None
 
 
 def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
