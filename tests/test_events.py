@@ -228,6 +228,10 @@ def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> 
     assert not any(e.source_code == "CSTO" for e in setting.events)
     his = code(nlp, "Pashinyan spoke. He regretted his formal request to Russia for help.")
     assert any(e.source_code == "ARMGOV" and e.target_code == "RUS" for e in his.events)
+    speaker = triples(code(nlp, "Azerbaijan said its troops had attacked Armenia."))
+    assert ("AZE", "190", "ARM") in speaker
+    protest = code(nlp, "Azerbaijan demonstrated its military superiority.")
+    assert protest.events == []
     alleged = code(nlp, "Zakharova accused Armenia of making contradictory statements.")
     assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 

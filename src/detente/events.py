@@ -280,6 +280,26 @@ def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
     return next(m for m in earlier if m.sentence == last_sentence)
 
 
+_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their"})
+
+
+def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
+    clause = pronoun.head
+    if pronoun.dep_ == "poss":
+        clause = clause.head  # "its troops had taken": the noun's verb
+    speech = _speech_governor(ctx, clause)
+    if speech is None:
+        return None
+    for child in speech.children:
+        if child.dep_ in _SUBJECTS and child.i < pronoun.i:
+            actors = _actors_of(ctx, child, depth + 1)
+            if actors and (
+                pronoun.lower_ in ("they", "their") or actors[0].mention.kind != "person"
+            ):
+                return _Actor(actors[0].mention, "pronoun of the speaker", 0.8)
+    return None
+
+
 def _pronoun_antecedent(ctx: _Context, token: Any) -> Mention | None:
     """He/she: the last person named earlier in the same sentence, else the most recent
     person named before it; no antecedent when the last sentence named two people of
@@ -312,6 +332,11 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
             m = ctx.mention_at(child)
             if m is not None:
                 return _Actor(m, "modifier", 0.9)
+        if child.dep_ == "poss" and child.lower_ in ("its", "their") and depth < 3:
+            # "Baku said its troops had ...": the speaker's troops.
+            speaker = _speaker_of(ctx, child, depth)
+            if speaker is not None:
+                return speaker
     # "the government of Azerbaijan", "the authorities of Azerbaijan".
     if token.pos_ in ("NOUN", "PROPN"):
         for child in token.children:
@@ -333,6 +358,12 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
         if determiners == ["the"] and len(list(token.children)) == 1:
             antecedent = _country_antecedent(ctx, token)
             return _Actor(antecedent, "definite description", 0.7) if antecedent else None
+    if token.lower_ in _PRONOUNS_SPEAKER and depth < 3:
+        # "Russia said it had brokered a ceasefire", "Baku said its troops ...": in the
+        # complement of a speech verb, "it"/"they" is the speaker.
+        speaker = _speaker_of(ctx, token, depth)
+        if speaker is not None:
+            return speaker
     if token.lower_ in _PRONOUNS_PERSON:
         antecedent = _pronoun_antecedent(ctx, token)
         return _Actor(antecedent, "pronoun", 0.7) if antecedent is not None else None
@@ -1001,6 +1032,14 @@ def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) 
             and child.lemma_.lower() in ctx.lexicon.figurative_objects
         ):
             return f"figurative object '{child.text}'"
+    if (
+        pattern.code[:2] == "14"
+        and not pattern.words
+        and any(c.dep_ == "dobj" for c in verb.children)
+    ):
+        # Protest verbs are intransitive: "Baku demonstrated its military superiority" is
+        # "showed", "marched troops" is no march of protesters.
+        return f"'{verb.text}' with a direct object is not a protest"
     if pattern.code[:2] >= "14" and not pattern.words:
         has_object = any(c.dep_ in ("dobj", "prep", "nsubjpass") for c in verb.children)
         if not has_object and any(c.dep_ == "ccomp" for c in verb.children):
