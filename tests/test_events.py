@@ -568,8 +568,8 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.50 < 0.8, 1.61 events per gold event > 1.5 "
-    "(dated 0.89 >= 0.8; coder-version detente-events-2; figures printed with -s)",
+    reason="acceptance not yet met: recall 0.58 < 0.8, 1.69 events per gold event > 1.5 "
+    "(dated 0.90 >= 0.8; coder-version detente-events-2; figures printed with -s)",
     strict=False,
 )
 def test_seed_acceptance(tmp_path: Path) -> None:
@@ -585,7 +585,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-2: recall 0.17, precision 0.34, dated 0.87.
+    # Measured with coder detente-events-2: recall 0.17, precision 0.34, dated 0.88.
     assert result.recall >= 0.15
     assert result.precision >= 0.30
     assert result.dated >= 0.8

@@ -192,8 +192,9 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
 
 
 # Codes whose act presupposes two other parties: mediation (mediate, offer or ask to
-# mediate) and appeals to the parties of a conflict (restraint, talks, settlement).
-_MEDIATION_CODES = frozenset({"045", "039", "028", "038", "025", "026", "027"})
+# mediate), appeals to the parties of a conflict (restraint, talks, settlement) and
+# peacekeeping (peacekeepers stand between the parties).
+_MEDIATION_CODES = frozenset({"045", "039", "028", "038", "025", "026", "027", "074"})
 
 
 def _each_other(verb: Any) -> bool:
@@ -220,12 +221,32 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     of the conflict it is about), leaving out ``excluded``; ties go to the more recent."""
     counts: dict[str, int] = {}
     latest: dict[str, tuple[int, Mention]] = {}
+    by_sentence: dict[int, set[str]] = {}
     for position, m in enumerate(ctx.previous_countries):
         country = _country(m)
         if not country or country in excluded or m.kind in ("person", "role"):
             continue
         counts[country] = counts.get(country, 0) + 1
         latest[country] = (position, m)
+        by_sentence.setdefault(m.sentence, set()).add(country)
+    # The parties of a conflict are named together: the pair named in the most sentences
+    # together wins, then the most named countries.
+    pairs: dict[tuple[str, str], int] = {}
+    for countries in by_sentence.values():
+        ordered = sorted(countries)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    if pairs:
+        best = max(
+            pairs,
+            key=lambda p: (
+                pairs[p],
+                counts[p[0]] + counts[p[1]],
+                latest[p[0]][0] + latest[p[1]][0],
+            ),
+        )
+        return [latest[c][1] for c in sorted(best, key=lambda c: latest[c][0])]
     ranked = sorted(counts, key=lambda c: (counts[c], latest[c][0]), reverse=True)[:2]
     return [latest[c][1] for c in ranked]
 
