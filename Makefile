@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/detente --db $(DB) stats
 	@echo
 	@echo "Web app and API:  $(BIN)/detente --db $(DB) serve   ->  http://127.0.0.1:8000/  (API docs: /docs)"
+	@echo "  pages: /stories  /dyads?a=RUS&b=ARM&by=month  /alliances?code=CSTO  /claims  /quotes  /articles  /actors  /network"
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).
 # Skipped when DETENTE_SKIP_BROWSER=1, in which case the browser tests skip too.

@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -66,6 +67,19 @@ def time_requests(get: Callable[[str], int], paths: list[str]) -> list[float]:
     return timings
 
 
+def aggregate(db: Path, settings: Any, batch: int = 2000) -> None:
+    """Fill ``event_units`` and ``dyad_periods`` the way the analysis stage does, with its
+    own function, over batches of articles (as the pipeline processes them)."""
+    from detente import analysis
+    from detente.store import Store
+
+    with Store(db) as store:
+        ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+        for i in range(0, len(ids), batch):
+            with store.transaction():
+                analysis.refresh_relations(store, settings, ids[i : i + batch])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -89,14 +103,17 @@ def run(workdir: Path) -> None:
     parser.add_argument("--http", action="store_true", help="through a real uvicorn server")
     args = parser.parse_args()
 
+    from detente.settings import Settings
+    from detente.store import Store
+
     db = args.db or workdir / "events.db"
     if not db.exists():
         t0 = time.perf_counter()
         build_event_db(db, args.events, args.articles)
         print(f"built {db}: {args.events} events in {time.perf_counter() - t0:.1f} s")
-
-    from detente.settings import Settings
-    from detente.store import Store
+        t0 = time.perf_counter()
+        aggregate(db, Settings(db=db))
+        print(f"event units and dyad aggregates in {time.perf_counter() - t0:.1f} s")
 
     with Store(db) as store:
         n_events = store.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
@@ -108,7 +125,10 @@ def run(workdir: Path) -> None:
         port = _free_port()
         command = [sys.executable, "-m", "detente.cli", "--db", str(db), "serve",
                    "--port", str(port)]  # fmt: skip
-        process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=dict(os.environ))
+        server_log = (workdir / "server.log").open("wb")
+        process = subprocess.Popen(
+            command, stdout=server_log, stderr=subprocess.STDOUT, env=dict(os.environ)
+        )
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
         for _ in range(300):
             try:
@@ -130,7 +150,15 @@ def run(workdir: Path) -> None:
         get(paths[0])  # warm: first connection, page cache
         baseline = time_requests(get, ["/api/articles/1"] * 20)
         dyad = time_requests(get, paths)
-    finally:
+    except (SystemExit, Exception):
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+            log = (workdir / "server.log").read_text(errors="replace")
+            lines = [ln for ln in log.splitlines() if "INFO:" not in ln]
+            print("server log (errors):", *lines[-40:], sep="\n")
+        raise
+    else:
         if process is not None:
             process.terminate()
             process.wait(timeout=10)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from detente.model import Article
 from detente.pipeline import IngestReport, ingest_inputs
 from detente.settings import Settings
 from detente.store import ArticleFilter, Store
@@ -258,3 +259,49 @@ def good_txt(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+# --- the seeds, ingested and analysed once per test session ---------------------------------
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, int]]]:
+    """The five seed articles ingested and run through every stage: (store, file -> id)."""
+    if not (SEEDS / "gold.yaml").exists():
+        pytest.skip(f"no {SEEDS}")
+    from detente.pipeline import process_articles
+
+    db = tmp_path_factory.mktemp("seeds-analysis") / "seeds.db"
+    with Store(db) as seeded:
+        report = ingest_inputs([str(SEEDS)], seeded, Settings(db=db))
+        assert report.errors == []
+        process_articles(seeded, Settings(db=db))
+        by_file = {}
+        for article_id in report.article_ids:
+            stored = seeded.article(article_id)
+            assert stored is not None
+            by_file[Path(stored["source_path"]).name] = article_id
+        yield seeded, by_file
+
+
+def hand_article(
+    key: int, text: str, day: str | None = None, *, article_id: int | None = None, **fields: Any
+) -> Article:
+    """A cleaned article built by hand for the analysis tests (``key`` makes it unique)."""
+    from detente.model import Article, PublicationDate
+
+    published = PublicationDate(day, "day", day, day, "test") if day else PublicationDate()
+    values: dict[str, Any] = {
+        "title": text.split(",")[0][:60],
+        "source_path": f"hand/{key}.txt",
+        "source_format": "text",
+        "raw": text,
+        "content_hash": f"hand-{key}",
+        "text_hash": f"hand-{key}",
+        "published": published,
+        "id": article_id,
+    }
+    values.update(fields)
+    return Article(text=text, **values)

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from detente import actors
@@ -95,6 +97,28 @@ def test_transliteration_key_merges_spellings() -> None:
     assert name_key("Dmitri Peskov") == name_key("Dmitry Peskov") == name_key("Dmitri Peskow")
     assert name_key("Zelenskyy") == name_key("Zelensky") == name_key("Zelenskiy")
     assert name_key("Recep Tayyip Erdoğan") == name_key("Recep Tayyip Erdogan")
+
+
+@given(st.text(max_size=40))
+def test_name_key_is_idempotent_and_ignores_case_and_accents(text: str) -> None:
+    key = name_key(text)
+    assert name_key(key) == key
+    assert name_key(text.upper()) == name_key(text.lower()) or not text.isascii()
+    assert key == key.strip() and "  " not in key
+
+
+@given(st.text(alphabet=st.sampled_from(list("AB_+[]#<>- 0123456789\n")), max_size=120))
+def test_cameo_parser_never_crashes_and_keeps_only_named_coded_entries(text: str) -> None:
+    for names, codes in parse_cameo_dictionary(text.replace("\\n", "\n")):
+        assert names and codes
+        assert all(len(start) == 10 and (end is None or len(end) == 10) for _, start, end in codes)
+
+
+def test_cameo_parser_ignores_malformed_date_restrictions() -> None:
+    assert parse_cameo_dictionary("A [B 12-]\nD [E >991231]") == [
+        (["A"], [("B", "0001-01-01", None)]),
+        (["D"], [("E", "1999-12-31", None)]),
+    ]
 
 
 def test_cameo_petrarch_dictionary_loader() -> None:
@@ -333,3 +357,119 @@ def test_stage_stores_sentences_mentions_and_kb_and_cli(seed_store: Store) -> No
     assert first["article_id"] and "sentence_start" in first
     out = runner.invoke(app, ["--db", db, "export", "actors", "-f", "csv"])
     assert out.exit_code == 0 and "RUSGOV" in out.output
+    import pyarrow.parquet as pq
+
+    for kind in ("actors", "mentions"):
+        target = seed_store.path.with_name(f"{kind}.parquet")
+        out = runner.invoke(app, ["--db", db, "export", kind, "-f", "parquet", "-o", str(target)])
+        assert out.exit_code == 0, out.output
+        assert pq.read_table(target).num_rows > 100
+
+
+def test_ethnic_groups_former_officials_postings_and_shared_surnames(
+    matcher: actors.ActorMatcher,
+) -> None:
+    found = mentions(
+        matcher,
+        "Ethnic Armenian forces in Nagorno-Karabakh laid down arms. Ethnic Armenian fighters "
+        "left. Former Kenyan president Uhuru Kenyatta mediated. The European Union's "
+        "ambassador to Sudan, Aidan O'Hara, was assaulted. Putin spoke with Aliyev.",
+    )
+    located = resolved(found, "Armenian forces")
+    assert (located.actor_code, located.method) == ("NKR", "ethnic-location")
+    assert resolved(found, "Armenian fighters").actor_code is None
+    assert resolved(found, "Uhuru Kenyatta").actor_code == "KEN"  # no office: a former one
+    assert resolved(found, "Aidan O'Hara").actor_code == "EU"
+    assert ("Sudan", "SDN") in [(m.text, m.actor_code) for m in found]
+    # Two known Aliyevs; only one is a sitting leader on the article's date.
+    assert resolved(found, "Aliyev").actor_name == "Ilham Aliyev"
+
+
+def test_a_failing_article_is_reported_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Armenia and Russia\n\nPashinyan met Putin in Moscow.\n")
+    (folder / "bad.txt").write_text("Azerbaijan\n\nAliyev spoke in Baku about BREAKME today.\n")
+    real = actors.find_mentions
+
+    def flaky(article: Article, *args: Any, **kwargs: Any) -> list[Mention]:
+        if "BREAKME" in article.text:
+            raise ValueError("simulated failure")
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(actors, "find_mentions", flaky)
+    store = _ingested(folder, tmp_path / "db.sqlite")
+    rows = store.db.execute("SELECT input, reason FROM ingest_errors").fetchall()
+    assert len(rows) == 1 and "simulated failure" in rows[0][1] and "bad.txt" in rows[0][0]
+    good = _articles_by_file(store)["good.txt"]
+    assert {m.actor_code for m in store.mentions(good)} >= {"ARMGOV", "RUSGOV"}
+    assert store.articles_pending("actors", actors.VERSION) == [_articles_by_file(store)["bad.txt"]]
+    store.close()
+
+
+def test_a_title_before_a_name_describes_that_name(matcher: actors.ActorMatcher) -> None:
+    # A spun text calls Aliyev "prime minister": the name, not the office holder, counts.
+    found = mentions(matcher, "The prime minister of Azerbaijan, Ilham Aliyev, spoke.")
+    assert [(m.text, m.actor_name) for m in found if m.kind == "person"] == [
+        ("Ilham Aliyev", "Ilham Aliyev")
+    ]
+    found = mentions(matcher, "The European Union's ambassador to Sudan, Aidan O'Hara, left.")
+    assert {(m.text, m.actor_code) for m in found} >= {("European Union", "EU"), ("Sudan", "SDN")}
+
+
+def test_spun_short_surname_is_not_fuzzy_matched(matcher: actors.ActorMatcher) -> None:
+    # "Robert Wooden" is a synonym-spun "Robert Wood"; only the apposition may resolve it.
+    bare = resolved(mentions(matcher, "Later Robert Wooden spoke to reporters."), "Wooden")
+    assert bare.actor_code is None and bare.person_id is None
+    described = resolved(
+        mentions(matcher, "Robert Wooden, a U.S. ambassador to the United Nations, spoke."),
+        "Wooden",
+    )
+    assert (described.actor_code, described.method, described.person_id) == (
+        "USAGOV", "apposition", None,
+    )  # fmt: skip
+
+
+def test_a_name_after_a_title_and_comma_is_a_person(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Fighting continued, the UN special representative for Sudan, Volker Perthes, said.",
+    )
+    perthes = resolved(found, "Volker Perthes")
+    assert (perthes.kind, perthes.actor_code, perthes.role) == ("person", "UN", "envoy")
+
+
+def test_publication_window_or_year_dates_the_roles(matcher: actors.ActorMatcher) -> None:
+    text = "The Armenian prime minister spoke."
+    windowed = article(text, day=None)
+    windowed.published = PublicationDate(None, "unknown", "2022-11-25", "2022-11-30")
+    found = actors.find_mentions(windowed, split_sentences(text), matcher)
+    assert resolved(found, "prime minister").actor_name == "Nikol Pashinyan"
+    by_year = article(text, day=None)
+    by_year.published = PublicationDate("2017", "year")
+    found = actors.find_mentions(by_year, split_sentences(text), matcher)
+    assert resolved(found, "prime minister").actor_name == "Karen Karapetyan"
+    undated = actors.find_mentions(article(text, day=None), split_sentences(text), matcher)
+    assert resolved(undated, "prime minister").actor_code == "ARMGOV"
+    assert resolved(undated, "prime minister").person_id is None
+
+
+def test_domestic_bodies_take_the_country_they_are_in(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher, "Officials in Astana denied it. Protesters in Yerevan marched. Troops in Ukraine."
+    )
+    codes = {m.text: m.actor_code for m in found}
+    assert codes["Officials"] == "KAZGOV" and codes["Protesters"] == "ARMCVL"
+    assert "Troops" not in codes  # whose troops the words do not say
+
+
+def test_he_said_continues_the_last_speaker(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Azerbaijani President Ilham Aliyev said he canceled the summit, accusing Macron of "
+        "bias. “France cannot be part of the process,” he said.",
+    )
+    pronouns = [m for m in found if m.text == "he" and m.method == "coref"]
+    assert pronouns and pronouns[-1].actor_name == "Ilham Aliyev"

@@ -157,3 +157,41 @@ def test_upload_a_file(server: str, page: Page, tmp_path: Path) -> None:
     expect(result).to_contain_text("1 new article")
     result.get_by_role("link", name="Ceasefire agreed on the border").click()
     expect(page.locator("#article-title")).to_have_text("Ceasefire agreed on the border")
+
+
+def test_dyad_dashboard_click_through_to_evidence(server: str, page: Page) -> None:
+    # Armenia against everyone, by day: two days with events.
+    page.goto(f"{server}/dyads?a=ARM&by=day")
+    canvas = page.locator("#dyad-chart")
+    expect(canvas).to_have_attribute("data-ready", "1")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Click the Goldstein point of the second day where Chart.js drew it.
+    x, y = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById("dyad-chart"));
+            const line = chart.data.datasets.length - 1;
+            const point = chart.getDatasetMeta(line).data[1];
+            const box = chart.canvas.getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }"""
+    )
+    page.mouse.click(x, y)
+    expect(page.locator("#evidence-title")).to_have_text("Evidence for 2023-09-19")
+    expect(page.locator("#evidence-hint")).to_contain_text("1 event(s) from 1 independent")
+    link = page.locator("#evidence a.evidence-link")
+    expect(link).to_have_count(1)
+    expect(page.locator("#evidence")).to_contain_text("criticised Russia")
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+    # The accessible route: the period table loads the other day's evidence in place.
+    page.locator("a.period-link[data-period='2023-09-18']").click()
+    expect(page.locator("#evidence a.evidence-link")).to_have_count(2)
+    page.locator("a.period-link[data-period='2023-09-19']").click()
+    expect(link).to_have_count(1)
+    link.click()
+    # The article page marks the evidence sentence.
+    expect(page.locator("#article-title")).to_have_text(
+        "Yerevan criticises Moscow over peacekeepers"
+    )
+    evidence = page.locator("#article-text .hl-evidence")
+    expect(evidence.first).to_be_visible()
+    assert "Armenia criticised Russia on Tuesday" in "".join(evidence.all_inner_texts())

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from detente.claims import Claim, ClaimVersion, Quote
 from detente.model import Mention
 from detente.settings import Settings
 from detente.store import Store
@@ -90,7 +91,11 @@ def assert_inert(html: str) -> None:
 
 
 PAGES = ["/", "/articles", "/actors", "/actors/ARM", "/network", "/errors", "/ingest",
-         "/search?q=talks", "/search?q=script"]  # fmt: skip
+         "/search?q=talks", "/search?q=script", "/dyads", "/dyads?a=ARM&b=RUS",
+         "/dyads?a=ARM&by=day", "/dyads?a=ARM&b=AZE&period=2023-09", "/alliances",
+         "/alliances?code=NATO", "/stories", "/claims", "/quotes",
+         "/quotes?speaker=ARM", "/events", "/events?actor=ARM&root=11",
+         "/events?all_modalities=true"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -142,6 +147,69 @@ def test_hostile_actor_codes_are_escaped_in_text_and_links(web_db: Path) -> None
     finally:
         with Store(web_db) as store, store.transaction():
             store.replace_mentions(article_id, saved)
+
+
+HOSTILE_TEXT = '"><script>window.__pwned=8</script><img src=x onerror=alert(1)>'
+
+
+def test_hostile_quotes_claims_and_stories_are_escaped(web_db: Path) -> None:
+    """Quotes, claims, story titles and evidence sentences carry article text onto the
+    analysis pages: inject hostile ones through the store and check every page."""
+    with Store(web_db) as store:
+        hostile = next(a["id"] for a in store.articles() if "__pwned" in a["title"])
+        text = store.article(hostile)["text"]  # type: ignore[index]
+        end = text.index(".") + 1
+        version = ClaimVersion(5.0, False, (hostile,), (hostile,), ((hostile, 0, end),))
+        other = ClaimVersion(7.0, False, (hostile,), (hostile + 1000,), ((hostile, 0, end),))
+        with store.transaction():
+            store.replace_quotes(
+                hostile,
+                [
+                    Quote(
+                        HOSTILE_TEXT,
+                        0,
+                        end,
+                        "said",
+                        "direct",
+                        HOSTILE_TEXT,
+                        0,
+                        7,
+                        0,
+                        HOSTILE_TEXT,
+                        HOSTILE_TEXT,
+                    )
+                ],  # fmt: skip
+            )
+            store.replace_claims(
+                [HOSTILE_TEXT], [Claim(HOSTILE_TEXT, HOSTILE_TEXT, None, None, (version, other))]
+            )
+    try:
+        with TestClient(create_app(Settings(db=web_db))) as c:
+            story = next(
+                s["id"] for s in c.get("/api/stories").json() if hostile in s["article_ids"]
+            )
+            pages = ["/quotes", "/claims", "/stories", f"/stories/{story}",
+                     "/dyads?a=ARM&b=AZE&period=2023-09",
+                     "/dyads?a=ARM&by=day&period=2023-09-20"]  # fmt: skip
+            for path in pages:
+                response = c.get(path)
+                assert response.status_code == 200, path
+                assert_inert(response.text)
+                assert "<script>window" not in response.text, path
+                assert "<img src=x" not in response.text, path
+            assert "&lt;script&gt;window.__pwned=8" in c.get("/quotes").text
+            assert "&lt;script&gt;window.__pwned=8" in c.get("/claims").text
+            assert (
+                "&lt;/script&gt;&lt;script&gt;window.__pwned=1" in c.get(f"/stories/{story}").text
+            )
+            # The HTML brief is a standalone page: its source text is escaped as well.
+            brief = c.get(f"/stories/{story}/brief", params={"format": "html"})
+            assert brief.status_code == 200 and "<script>window" not in brief.text
+            assert_inert(brief.text)
+    finally:
+        with Store(web_db) as store, store.transaction():
+            store.replace_quotes(hostile, [])
+            store.replace_claims([HOSTILE_TEXT], [])
 
 
 def test_templates_never_mark_data_safe() -> None:
@@ -202,7 +270,112 @@ def test_api_endpoints(client: TestClient) -> None:
     assert client.get("/api/articles/99999").status_code == 404
     assert client.get("/articles/99999").status_code == 404
     schema = client.get("/openapi.json").json()
-    assert {"/api/articles", "/api/search", "/api/network", "/api/ingest"} <= set(schema["paths"])
+    assert {"/api/articles", "/api/search", "/api/network", "/api/ingest", "/api/stories",
+            "/api/stories/{story_id}", "/api/dyads/{a}/{b}", "/api/dyads/{a}/{b}/evidence",
+            "/api/claims", "/api/quotes", "/api/quantities", "/api/articles/{article_id}/copies",
+            "/api/alliances/{code}/stress"} <= set(schema["paths"])  # fmt: skip
+
+
+def test_events_list_filters_and_links_to_evidence(client: TestClient) -> None:
+    every = client.get("/api/events", params={"all_modalities": True}).json()
+    assert every and all(e["evidence"] for e in every)
+    arm = client.get("/api/events", params={"source": "ARM"}).json()
+    assert arm and all(e["source_code"].startswith("ARM") for e in arm)
+    accusations = client.get("/api/events", params={"root": "11"}).json()
+    assert accusations and all(e["root"] == "11" for e in accusations)
+    assert len(client.get("/api/events", params={"limit": 1}).json()) == 1
+    html = client.get("/events", params={"source": "ARM"}).text
+    first = arm[0]
+    assert f"/articles/{first['article_id']}?start={first['sentence_start']}" in html
+    assert "/api/events" in client.get("/openapi.json").json()["paths"]
+
+
+def test_dyad_api_serves_the_relations_library(client: TestClient) -> None:
+    series = client.get("/api/dyads/ARM/RUS", params={"by": "month"}).json()
+    assert (series["source"], series["target"], series["grain"]) == ("ARM", "RUS", "month")
+    (point,) = series["points"]
+    assert point["period"] == "2023-09" and point["quad_counts"]["3"] == 1
+    assert point["goldstein_sum"] == -2.0 and point["n_sources"] == 1
+    # The pair is unordered with direction=both; "out" keeps the direction.
+    assert client.get("/api/dyads/RUS/ARM").json()["n_events"] == 1
+    assert client.get("/api/dyads/RUS/ARM", params={"direction": "out"}).json()["n_events"] == 0
+    # One actor against everyone, by day: the talks and the accusation, then the criticism.
+    everyone = client.get("/api/dyads/ARM/*", params={"by": "day"}).json()
+    assert [(p["period"], p["n_events"]) for p in everyone["points"]] == [
+        ("2023-09-18", 2),
+        ("2023-09-19", 1),
+    ]
+    evidence = client.get(
+        "/api/dyads/ARM/*/evidence", params={"by": "day", "period": "2023-09-19"}
+    ).json()
+    assert evidence["n_events"] == 1 and evidence["n_sources"] == 1
+    (item,) = evidence["items"]
+    assert "criticised Russia" in item["sentence_text"]
+    # The evidence link of the dashboard marks that sentence on the article page.
+    html = client.get(
+        f"/articles/{item['article_id']}",
+        params={"start": item["sentence_start"], "end": item["sentence_end"]},
+    ).text
+    assert re.search(r'class="[^"]*hl-evidence[^"]*"[^>]*>criticised<', html)
+    assert client.get("/api/dyads/ARM/RUS", params={"by": "year"}).status_code == 422
+    pairs = client.get("/api/dyads").json()
+    assert {(p["source_code"], p["target_code"]) for p in pairs} >= {("ARM", "AZE"), ("ARM", "RUS")}
+
+
+def test_dyad_page_renders_periods_evidence_and_brief_links(client: TestClient) -> None:
+    html = client.get("/dyads", params={"a": "arm", "b": "aze", "period": "2023-09"}).text
+    assert 'data-series="/api/dyads/ARM/AZE?by=month&amp;direction=both"' in html
+    assert "2 event(s) from 1 independent source(s)." in html
+    assert html.count('class="evidence-link"') == 2
+    assert "accused Azerbaijan of shelling" in html
+    assert 'class="period-link" data-period="2023-09"' in html
+    brief = client.get("/dyads/brief", params={"a": "ARM", "b": "AZE", "format": "md"})
+    assert brief.status_code == 200 and brief.headers["content-type"].startswith("text/markdown")
+    assert "ARM and AZE" in brief.text
+    # Everyone: the second actor left empty.
+    assert "everyone" in client.get("/dyads", params={"a": "ARM"}).text
+
+
+def test_alliance_stress(client: TestClient) -> None:
+    stress = client.get("/api/alliances/CSTO/stress").json()
+    pair = next(r for r in stress if r["pair"] == ["ARM", "RUS"])
+    assert pair["net"] == -1 and pair["points"][0]["conflict"] == 1
+    assert client.get("/api/alliances/NOPE/stress").status_code == 404
+    assert "ARM" in {m["member"] for m in client.get("/api/alliances").json()["CSTO"]}
+    assert "ARM" in client.get("/alliances", params={"code": "CSTO"}).text
+
+
+def test_stories_pages_api_and_briefs(client: TestClient) -> None:
+    stories = client.get("/api/stories").json()
+    assert stories and all({"id", "title", "start", "end", "n_sources"} <= set(s) for s in stories)
+    ids = _ids_by_title(client)
+    talks = ids["Armenia and Azerbaijan hold talks in Brussels"]
+    story = next(s for s in stories if talks in s["article_ids"])
+    one = client.get(f"/api/stories/{story['id']}").json()
+    assert one["article_ids"] == story["article_ids"]
+    assert any(e["trigger"] == "accused" for e in one["timeline"])
+    html = client.get(f"/stories/{story['id']}").text
+    assert_inert(html)
+    assert f'href="/stories/{story["id"]}/brief?format=md"' in html
+    assert "accused Azerbaijan of shelling" in html  # the timeline's evidence sentence
+    for fmt, media in (("md", "text/markdown"), ("html", "text/html")):
+        brief = client.get(f"/stories/{story['id']}/brief", params={"format": fmt})
+        assert brief.status_code == 200 and brief.headers["content-type"].startswith(media)
+        assert "attachment" in brief.headers["content-disposition"]
+    assert client.get(f"/stories/{story['id']}/brief", params={"format": "pdf"}).status_code == 422
+    assert client.get("/api/stories/99999").status_code == 404
+    assert client.get("/stories/99999").status_code == 404
+    assert client.get("/stories/99999/brief").status_code == 404
+
+
+def test_copies_endpoint(client: TestClient) -> None:
+    article_id = _ids_by_title(client)["Yerevan criticises Moscow over peacekeepers"]
+    copies = client.get(f"/api/articles/{article_id}/copies").json()
+    assert copies["article_id"] == article_id and copies["origin_id"] == article_id
+    assert {"spun", "machine_translated", "content_farm", "links"} <= set(copies)
+    assert client.get("/api/articles/99999/copies").status_code == 404
+    html = client.get(f"/articles/{article_id}").text
+    assert 'id="quality"' in html and "machine-translated" in html
 
 
 def test_read_only_server_refuses_uploads(client: TestClient) -> None:

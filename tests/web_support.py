@@ -7,8 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+from detente import analysis
 from detente.model import Event, EventDate, Mention, Sentence
-from detente.pipeline import ingest_inputs
+from detente.pipeline import ingest_inputs, run_provenance
 from detente.settings import Settings
 from detente.store import Store
 
@@ -60,12 +61,17 @@ def build_web_db(folder: Path) -> Path:
         )
     shutil.copy(HOSTILE, inputs / HOSTILE.name)
     db = folder / "web.db"
+    settings = Settings(db=db, fetch_linked_pages=False)
     with Store(db) as store:
-        report = ingest_inputs([str(inputs)], store, Settings(db=db, fetch_linked_pages=False))
+        report = ingest_inputs([str(inputs)], store, settings)
         assert report.ok, report.errors
         for article in store.load_articles(report.article_ids):
             assert article.id is not None
             _annotate(store, article.id, article.text)
+        # The real later stages over the hand-built annotation: copy links and quality
+        # signals, then stories, quotes, claims and the dyad aggregates.
+        run_provenance(store, settings, report.article_ids)
+        analysis.run(store, settings, report.article_ids)
     return db
 
 

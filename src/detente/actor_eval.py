@@ -41,9 +41,14 @@ class FormResult:
 
 
 def occurrences(text: str, form: str) -> list[tuple[int, int]]:
+    """Where ``form`` occurs as whole words ("Armenia" is not in "Armenian")."""
     spans, start = [], text.find(form)
     while start >= 0:
-        spans.append((start, start + len(form)))
+        end = start + len(form)
+        before = text[start - 1] if start > 0 else " "
+        after = text[end] if end < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            spans.append((start, end))
         start = text.find(form, start + 1)
     return spans
 

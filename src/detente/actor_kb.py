@@ -330,9 +330,12 @@ def _load_people(kb: KnowledgeBase, rows: list[dict[str, str]]) -> None:
 _CODE = re.compile(r"\[([^\]]+)\]")
 
 
-def _cameo_date(text: str) -> str:
-    """PETRARCH dates are YYMMDD (or YYYYMMDD); two-digit years pivot at 40."""
+def _cameo_date(text: str) -> str | None:
+    """PETRARCH dates are YYMMDD (or YYYYMMDD); two-digit years pivot at 40. None if the
+    text is not such a date."""
     digits = text.strip()
+    if not digits.isdigit() or len(digits) not in (6, 8):
+        return None
     if len(digits) == 6:
         year = int(digits[:2])
         digits = f"{2000 + year if year < 40 else 1900 + year}{digits[2:]}"
@@ -377,12 +380,12 @@ def parse_cameo_dictionary(text: str) -> list[tuple[list[str], list[tuple[str, s
             if len(parts) > 1:
                 restriction = parts[1]
                 if restriction.startswith(">"):
-                    start = _cameo_date(restriction[1:])
+                    start = _cameo_date(restriction[1:]) or start
                 elif restriction.startswith("<"):
                     end = _cameo_date(restriction[1:])
                 elif "-" in restriction:
                     lo, hi = restriction.split("-", 1)
-                    start, end = _cameo_date(lo), _cameo_date(hi)
+                    start, end = _cameo_date(lo) or start, _cameo_date(hi)
             codes.append((code.lstrip("~"), start, end))
     flush()
     return [([n.replace("_", " ").strip() for n in ns if n.strip("_ ")], cs) for ns, cs in entries]

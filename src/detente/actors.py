@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -39,6 +40,11 @@ _SPEECH_VERBS = frozenset({
     "argued", "warned", "insisted", "continued", "replied", "asked",
 })  # fmt: skip
 _PRONOUNS = frozenset({"he", "she"})
+_POSTING_PREPOSITIONS = frozenset({"to", "for", "in"})
+_LEADER_OFFICES = frozenset({"head_of_state", "head_of_government", "monarch", "supreme_leader"})
+_ETHNIC = frozenset({"ethnic"})
+_FORMER = frozenset({"former", "ex", "late"})
+_LOCAL_ROLES = frozenset({"GOV", "CVL", "LEG", "JUD", "OPP", "MED", "PTY"})
 _AFFILIATION_PREPOSITIONS = frozenset({"at", "in", "with", "of", "from", "for"})
 _NER_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place",
                "NORP": "group", "FAC": "place"}  # fmt: skip
@@ -58,11 +64,15 @@ class _Item:
     value: str | None = None  # role code (institution), office (title), NER label (ner)
     method: str = "exact"
     confidence: float = 1.0
+    # A country or body after "ambassador to" / "envoy for": where the office is held,
+    # not whom it belongs to.
+    posting: bool = False
 
 
 @dataclass
 class _Chunk:
     items: list[_Item] = field(default_factory=list)
+    posting: bool = False  # split off a title: "Sudan" in "ambassador to Sudan"
 
     @property
     def start(self) -> int:
@@ -132,17 +142,21 @@ def _case_fits(form: str, text: str) -> bool:
 
 
 def _reference_day(article: Article) -> str | None:
-    """The article's date, or the middle of its publication window."""
+    """The article's date, or the middle of its publication window (a month or a year
+    alone: its middle day), for resolving offices to their holders."""
     pub = article.published
     if pub.date and len(pub.date) >= 10:
         return pub.date[:10]
     lo, hi = pub.window_start, pub.window_end
     if lo and hi and len(lo) >= 10 and len(hi) >= 10:
-        from datetime import date
-
         a, b = date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
         return (a + (b - a) / 2).isoformat()
-    return (lo or hi or pub.date or None) and (lo or hi or pub.date or "")[:10] or None
+    partial = pub.date or lo or hi
+    if not partial:
+        return None
+    if len(partial) == 4:
+        return f"{partial}-07-01"
+    return f"{partial[:7]}-15" if len(partial) >= 7 else None
 
 
 def is_english(article: Article) -> bool:
@@ -175,12 +189,15 @@ class _Reader:
         self.doc = doc
         self.day = _reference_day(article)
         self.sentence_of = [sentence_at(sentences, t.idx) for t in doc] if sentences else []
+        self._all_items: list[_Item] = []
+        self._matches: list[tuple[int, int]] = []
 
     # --- pieces ---------------------------------------------------------------------------
 
     def _dictionary_items(self) -> list[_Item]:
         found: list[_Item] = []
-        for _, start, end in self.m.matcher(self.doc):
+        self._matches = [(start, end) for _, start, end in self.m.matcher(self.doc)]
+        for start, end in self._matches:
             span = self.doc[start:end]
             fitting = [
                 s
@@ -227,6 +244,17 @@ class _Reader:
         if ids and len(ids) == 1:
             return next(iter(ids)), "transliteration", 0.9
         words = key.split()
+        if label == "PERSON" and len(words) == 1:
+            # A surname several known people share: news names a sitting leader by surname
+            # alone, lesser officials with their full names.
+            leaders = [
+                h.person_id
+                for person_id in self.kb.surname_keys.get(key, set())
+                if (h := self.kb.holding_at(person_id, self.day)) is not None
+                and h.office in _LEADER_OFFICES
+            ]
+            if len(leaders) == 1:
+                return leaders[0], "surname", 0.75
         if label == "PERSON" and len(words) > 1:
             # A known surname with given names that belong to the same person
             # ("Jomart Tokayev" for Kassym-Jomart Tokayev).
@@ -252,8 +280,14 @@ class _Reader:
         choice_words = choice.split()
         if choice[0] != key[0] or len(choice_words) != len(words):
             return None
-        if len(words) > 1 and words[:-1] != choice_words[:-1]:
-            return None  # a person's given names must agree; only the surname may be damaged
+        if len(words) > 1:
+            # A person: the given names must agree and only a long surname may be damaged,
+            # by a letter or two ("Wooden" is not "Wood": short names differ by design).
+            surname, known_surname = words[-1], choice_words[-1]
+            if words[:-1] != choice_words[:-1] or min(len(surname), len(known_surname)) < 6:
+                return None
+            if fuzz.ratio(surname, known_surname) < FUZZY_THRESHOLD - 5:
+                return None
         return self.m.fuzzy_keys[choice], "fuzzy", round(score / 100 * 0.85, 3)
 
     def _word_items(self, taken: list[bool]) -> list[_Item]:
@@ -280,6 +314,34 @@ class _Reader:
                 )
         return found
 
+    def _appositive_names(self, items: list[_Item], taken: list[bool]) -> list[_Item]:
+        """Names NER missed right after a title and a comma: "the UN special representative
+        for Sudan, Volker Perthes, said" (two or three capitalised words, then a comma, a
+        full stop or a speech verb)."""
+        found: list[_Item] = []
+        ends = {i.end: i for i in items}
+        titles_end = [i.end for i in items if i.category == "title"]
+        doc = self.doc
+        for token in doc:
+            if token.text != "," or token.i not in ends:
+                continue
+            before = ends[token.i]
+            if before.category != "title" and not any(
+                0 <= before.start - e <= 3 for e in titles_end
+            ):
+                continue
+            k = token.i + 1
+            while k < len(doc) and k - token.i <= 3 and doc[k].is_title and doc[k].is_alpha:
+                if taken[k]:
+                    break
+                k += 1
+            n_words = k - token.i - 1
+            if not 2 <= n_words <= 3 or any(taken[token.i + 1 : k]) or k >= len(doc):
+                continue
+            if doc[k].text in (",", ".") or doc[k].lower_ in _SPEECH_VERBS:
+                found.append(_Item(token.i + 1, k, "ner", None, "PERSON", "ner-unresolved", 0.5))
+        return found
+
     def _items(self) -> list[_Item]:
         dictionary = self._dictionary_items()
         dictionary.sort(key=lambda i: (-(i.end - i.start), _CATEGORY_RANK[i.category], i.start))
@@ -302,6 +364,7 @@ class _Reader:
             for i in range(item.start, item.end):
                 taken[i] = True
         chosen.extend(self._word_items(taken))
+        chosen.extend(self._appositive_names(chosen, taken))
         chosen.sort(key=lambda i: i.start)
         return chosen
 
@@ -321,7 +384,17 @@ class _Reader:
             return False
         if self.sentence_of and self.sentence_of[a.start] != self.sentence_of[b.start]:
             return False
-        for token in self.doc[a.end : b.start]:
+        gap = self.doc[a.end : b.start]
+        if (
+            a.category == "title"
+            and len(gap)
+            and gap[0].lower_ in _POSTING_PREPOSITIONS
+            and b.category in ("name", "seat")
+            and not self._is_person(b)
+        ):
+            b.posting = True
+            return all(t.lower_ in _GLUE for t in gap[1:])
+        for token in gap:
             if token.lower_ in _GLUE or token.text in ("'s", "’s"):
                 continue
             if token.is_title and not token.is_sent_start and token.is_alpha:
@@ -337,7 +410,17 @@ class _Reader:
                 current.items.append(item)
             else:
                 chunks.append(_Chunk([item]))
-        return chunks
+        # The posting ("ambassador to Sudan") is read with its title, then stands alone:
+        # "Sudan" is still a mention of its own, and not part of the ambassador's span.
+        result: list[_Chunk] = []
+        for chunk in chunks:
+            head = [i for i in chunk.items if not i.posting]
+            postings = [i for i in chunk.items if i.posting]
+            result.append(_Chunk(head if head else chunk.items))
+            result.extend(
+                _Chunk([replace(i, posting=False)], posting=True) for i in postings if head
+            )
+        return result
 
     def _joins(self, chunk: _Chunk, item: _Item) -> bool:
         last = chunk.items[-1]
@@ -371,7 +454,7 @@ class _Reader:
     def _country_of(self, chunk: _Chunk) -> tuple[str | None, _Item | None]:
         for item in chunk.items:
             actor = self.kb.actors.get(item.actor_id or "")
-            if actor is None or self._is_person(item):
+            if actor is None or self._is_person(item) or item.posting:
                 continue
             if item.category in ("adjective", "seat") or actor.kind in ("country", "government"):
                 return actor.country or actor.code, item
@@ -379,6 +462,8 @@ class _Reader:
 
     def _org_of(self, chunk: _Chunk) -> Actor | None:
         for item in chunk.items:
+            if item.posting:
+                continue
             actor = self.kb.actors.get(item.actor_id or "")
             if (
                 actor is not None
@@ -402,13 +487,57 @@ class _Reader:
         sentence = sentence_at(self.sentences, start) if self.sentences else 0
         return Mention(start=start, end=end, text=text, sentence=sentence, **fields)
 
+    def _word_near(self, chunk: _Chunk, words: frozenset[str]) -> bool:
+        """Whether one of ``words`` is in the phrase or just before it."""
+        return any(t.lower_ in words for t in self.doc[max(chunk.start - 1, 0) : chunk.end])
+
     def _resolve(self, chunk: _Chunk) -> Mention | None:
+        mention = self._resolve_words(chunk)
+        if mention is None or not (self._word_near(chunk, _ETHNIC) or mention.kind == "group"):
+            return mention
+        # "ethnic Armenian forces", "Armenians living in Karabakh": a people, not a state.
+        # Coded, as ICEWS does, by where they live when the text says it, else unresolved.
+        if mention.method not in ("adjective", "institution"):
+            return mention
+        where = self._located_after(chunk)
+        if where is not None:
+            return replace(mention, kind="group", actor_id=where.id, actor_code=where.code,
+                           actor_name=where.name, country=where.country,
+                           method="ethnic-location", confidence=0.6)  # fmt: skip
+        if self._word_near(chunk, _ETHNIC):
+            return replace(mention, kind="group", actor_id=None, actor_code=None,
+                           actor_name=None, country=None, method="ethnic-unresolved",
+                           confidence=0.5)  # fmt: skip
+        return mention
+
+    def _located_after(self, chunk: _Chunk) -> Actor | None:
+        """The country or entity in "... in X", "... of X", "... living in X" after a phrase."""
+        tail = self.doc[chunk.end : chunk.end + 3]
+        words = [t.lower_ for t in tail]
+        if not words or words[0] not in ("in", "of", "living", "from"):
+            return None
+        skip = 2 if words[:2] == ["living", "in"] else 1
+        if words[skip : skip + 1] == ["the"]:
+            skip += 1
+        start = chunk.end + skip
+        for item in self._all_items:
+            if item.start == start and item.category in ("name", "seat"):
+                actor = self.kb.actors.get(item.actor_id or "")
+                if actor is not None and item.category == "seat" and actor.country:
+                    return self.kb.actors.get(actor.country)  # "officials in Astana"
+                if actor is not None and actor.kind == "country":
+                    return actor
+        return None
+
+    def _resolve_words(self, chunk: _Chunk) -> Mention | None:
         items = chunk.items
         country, country_item = self._country_of(chunk)
         org = self._org_of(chunk)
         titles = [i for i in items if i.category == "title"]
         institutions = [i for i in items if i.category == "institution"]
-        office = titles[-1].value if titles else None
+        # "Former Kenyan president Uhuru Kenyatta": the office is not held; the country is.
+        former = self._word_near(chunk, _FORMER)
+        office = titles[-1].value if titles and not former else None
         person_item = next((i for i in reversed(items) if self._is_person(i)), None)
         if person_item is not None:
             return self._resolve_person(chunk, person_item, country, org, office)
@@ -423,6 +552,11 @@ class _Reader:
                     kind="organisation",
                     method="exact",
                 )
+            if country is None and role in _LOCAL_ROLES:
+                # "officials in Astana", "protesters in Yerevan": a domestic body is of the
+                # country it is in (not soldiers: troops abroad are the norm).
+                where = self._located_after(chunk)
+                country = where.country if where is not None else None
             if country is None:
                 return None
             code = f"{country}{role}"
@@ -609,8 +743,9 @@ class _Reader:
                 role=office,
                 person_id=actor.id,
             )
-        # An unknown person: described by the words before the name, or not at all.
-        code = self._title_code(country, org, office) if office else None
+        # An unknown person: described by the words before the name, or not at all
+        # ("Former Kenyan president X": Kenyan, no office).
+        code = self._title_code(country, org, office) if office else country
         return self._mention(
             chunk,
             kind="person",
@@ -642,8 +777,13 @@ class _Reader:
     # --- appositions, affiliations, coreference --------------------------------------------
 
     def _comma_between(self, a: _Chunk, b: _Chunk) -> bool:
-        gap = [t.text for t in self.doc[a.end : b.start]]
-        return bool(gap) and gap[0] == "," and all(w.lower() in ("a", "an", "the") for w in gap[1:])
+        """Only a comma (and an article or a rank: "Major") between two phrases."""
+        gap = list(self.doc[a.end : b.start])
+        return (
+            bool(gap)
+            and gap[0].text == ","
+            and all(t.lower_ in ("a", "an", "the") or (t.is_title and t.is_alpha) for t in gap[1:])
+        )
 
     def _describe(self, person: Mention, desc: Mention | None, desc_chunk: _Chunk) -> Mention:
         """Give an unresolved (or former) person the description next to their name."""
@@ -697,17 +837,54 @@ class _Reader:
 
     def run(self) -> list[Mention]:
         items = self._items()
+        self._all_items = items
         chunks = self._chunks(items)
         resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
         mentions: list[Mention] = []
-        dropped: set[int] = set()
-        for n, (_, mention) in enumerate(resolved):
-            if n in dropped or mention is None:
+        dropped = self._descriptions_before_names(chunks)
+        for n, (chunk, mention) in enumerate(resolved):
+            if n in dropped:
+                # A description merged into a name still mentions the bodies it names
+                # ("The European Union's ambassador to Sudan, Aidan O'Hara").
+                mentions.extend(self._bodies_in(chunk))
+                continue
+            if mention is None:
                 continue
             if mention.kind == "person":
                 mention = self._apposition(n, resolved, items, dropped, mention)
             mentions.append(mention)
         return self._coreference(mentions)
+
+    def _bodies_in(self, chunk: _Chunk) -> list[Mention]:
+        found = []
+        for item in chunk.items:
+            actor = self.kb.actors.get(item.actor_id or "")
+            if item.category == "name" and actor is not None and actor.kind == "organisation":
+                found.append(
+                    self._of_actor(
+                        _Chunk([item]), actor, kind="organisation", method=item.method,
+                        confidence=item.confidence,
+                    )
+                )  # fmt: skip
+        return found
+
+    def _descriptions_before_names(self, chunks: list[_Chunk]) -> set[int]:
+        """Titles that describe the name after the comma ("The prime minister of Azerbaijan,
+        Ilham Aliyev"): the name says who it is, so the title is not resolved on its own
+        to whoever held the office."""
+        found: set[int] = set()
+        for n, chunk in enumerate(chunks[:-1]):
+            if not chunk.has("title") or any(self._is_person(i) for i in chunk.items):
+                continue
+            k = n + 1
+            while k < len(chunks) - 1 and chunks[k].posting:
+                k += 1
+            named = chunks[k]
+            if any(self._is_person(i) for i in named.items) and self._comma_between(
+                chunks[k - 1], named
+            ):
+                found.add(n)
+        return found
 
     def _apposition(
         self,
@@ -746,11 +923,14 @@ class _Reader:
                     mention = replace(mention, affiliation=affiliation)
                 return mention
         # "Armenia's prime minister, Nikol Pashinyan" / "The next head of the USSR, Name".
-        if n > 0 and mention.actor_id is None or mention.method.endswith("+former"):
-            prev, desc = resolved[n - 1]
+        if n > 0 and (mention.actor_id is None or mention.method.endswith("+former")):
+            before = resolved[n - 1][0]
+            k = n - 1
+            if before.posting and k > 0:
+                k -= 1  # "ambassador to Sudan, Name": the title sits before the posting
+            prev, desc = resolved[k]
             if (
-                n > 0
-                and self._comma_between(prev, chunk)
+                self._comma_between(before, chunk)
                 and not any(self._is_person(i) for i in prev.items)
                 and prev.has("title")
             ):
@@ -823,7 +1003,7 @@ class _Reader:
     def _title_coreference(self, people: list[Mention], found: list[Mention]) -> list[Mention]:
         taken = {(m.start, m.end) for m in found}
         extra: list[Mention] = []
-        for _, start, end in self.m.matcher(self.doc):
+        for start, end in self._matches:
             if start == 0 or self.doc[start - 1].lower_ != "the":
                 continue
             span = self.doc[start:end]
@@ -863,14 +1043,28 @@ class _Reader:
             if after not in _SPEECH_VERBS and before not in _SPEECH_VERBS:
                 continue
             here = sentence_at(self.sentences, token.idx) if self.sentences else 0
-            earlier = next(
-                (p for p in reversed(people) if p.start < token.idx and here - p.sentence <= 2),
-                None,
-            )
-            if earlier is None:
+            window = [p for p in people if p.start < token.idx and here - p.sentence <= 2]
+            # In a chain of quotes "he said" continues the last *speaker* ("Aliyev said
+            # ... accusing Macron ... 'France cannot', he said" is Aliyev), else the last
+            # person named.
+            speakers = [p for p in window if self._is_speaker(p)]
+            candidates = speakers or window
+            if not candidates:
                 continue
+            earlier = candidates[-1]
             extra.append(self._copy(earlier, token.idx, token.idx + len(token.text), 0.7))
         return extra
+
+    def _is_speaker(self, mention: Mention) -> bool:
+        """A person a speech verb attaches to: "Name said", "said Name", "according to Name"."""
+        span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            return False
+        after = [t.lower_ for t in self.doc[span.end : span.end + 2] if not t.is_punct]
+        before = [t.lower_ for t in self.doc[max(span.start - 2, 0) : span.start]]
+        return bool(set(after[:1]) & _SPEECH_VERBS or set(before) & _SPEECH_VERBS) or (
+            before == ["according", "to"]
+        )
 
     def _copy(self, source: Mention, start: int, end: int, confidence: float) -> Mention:
         sentence = sentence_at(self.sentences, start) if self.sentences else 0

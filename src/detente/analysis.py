@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from . import brief, claims, relations, stories
-from .model import Article, IngestError
+from .model import Article, Event, IngestError
 from .settings import Settings
 from .store import Store
 
@@ -51,7 +51,7 @@ def run(
         touched_whats.update(q.what for q in quantities)
     with store.transaction():
         _refresh_claims(store, touched_whats)
-        _refresh_units(store, settings, [a.id for a in articles if a.id is not None])
+        refresh_relations(store, settings, [a.id for a in articles if a.id is not None])
         store.mark_stage_done(STAGE, VERSION, [i for i in article_ids if i not in failed])
         store.add_errors(
             None,
@@ -64,10 +64,15 @@ def run(
         progress("advance", 0)
 
 
-def _story_doc(article: Article, actors: frozenset[str]) -> stories.StoryDoc:
+def _story_doc(article: Article, actors: frozenset[str], events: list[Event]) -> stories.StoryDoc:
     assert article.id is not None
     return stories.StoryDoc(
-        article.id, article.title, article.text, stories.article_day(article), actors
+        article.id,
+        article.title,
+        article.text,
+        stories.story_day(article, events),
+        actors,
+        stories.event_terms(events),
     )
 
 
@@ -96,7 +101,7 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         actors = frozenset(
             stories.base_actor(m.actor_code) for m in store.mentions(article.id) if m.actor_code
         )
-        docs.append(_story_doc(article, actors))
+        docs.append(_story_doc(article, actors, store.events(article.id)))
     # Oldest first, so a story grows in the order it happened; undated articles last.
     docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
     df_counter: Counter[str] = Counter(df)
@@ -109,7 +114,6 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         next_id,
         settings.story_threshold,
         settings.story_window_days,
-        settings.story_actor_weight,
     )
     day_of = {d.article_id: d.day for d in docs}
     store.add_story_terms(t for t, n in (df_counter - before).items() for _ in range(n))
@@ -155,7 +159,25 @@ def _refresh_claims(store: Store, whats: set[str]) -> None:
     store.replace_claims(whats, found)
 
 
-def _refresh_units(store: Store, settings: Settings, article_ids: list[int]) -> None:
+def rebuild_relations(store: Store, settings: Settings) -> int:
+    """Recompute every event unit and every dyad aggregate from the stored events (after
+    bulk loads, a change of the excluded modalities, or new copy links); returns the number
+    of units."""
+    excluded = {m.lower() for m in settings.analysis_excluded_modalities}
+    events = list(store.iter_events_for_units())
+    origins = store.origin_ids({e["article_id"] for e in events})
+    units = relations.units_for_events(events, origins, excluded)
+    with store.transaction():
+        store.clear_event_units()
+        store.replace_event_units((), units)
+        relations.refresh(store, None)
+    return len(units)
+
+
+def refresh_relations(store: Store, settings: Settings, article_ids: list[int]) -> None:
+    """Recount the event units of these articles and refresh the dyad aggregates of the
+    pairs they touch (the last step of the stage; public for benchmarks that load events
+    without running the text stages)."""
     events = store.events_with_sentences(article_ids)
     origins = store.origin_ids({e["article_id"] for e in events})
     excluded = {m.lower() for m in settings.analysis_excluded_modalities}
@@ -267,6 +289,12 @@ def dyad_evidence(
     limit: int = 500,
 ) -> list[dict[str, Any]]:
     return relations.evidence(store, a, b, period, by, direction, limit)
+
+
+def alliance_stress(store: Store, alliance: str, by: str = "month") -> list[dict[str, Any]]:
+    """Pairs of members of ``alliance``: cooperation against conflict per period, against
+    the pair's own baseline; most strained pair first."""
+    return relations.alliance_stress(store, alliance, by)
 
 
 # --- export rows (fields documented in docs/export.md) ---------------------------------------

@@ -336,9 +336,7 @@ def extract_quantities(
                     sentence=sent.index,
                     sentence_start=sent.start,
                     sentence_end=sent.end,
-                    actor_code=_holder(mentions, sent, n_start)
-                    if mentions
-                    else _holder_by_name(text, sent, n_start),
+                    actor_code=_holder_of(text, sent, n_start, n_end, noun, mentions),
                     year=own_year[0] if len(set(own_year)) == 1 else None,
                     article_id=article.id,
                 )
@@ -377,6 +375,22 @@ def _quantity_at(
         if noun and noun.lower() not in ("of", "in", "on", "at", "per", "percent", "%"):
             return casualty, "people", noun
     return None
+
+
+def _holder_of(
+    text: str, sent: Sentence, start: int, end: int, noun: str, mentions: Sequence[Mention]
+) -> str | None:
+    """Whose figure: an actor inside the counted phrase ('80 Azerbaijani soldiers') first,
+    else the nearest one before the number in its sentence."""
+    at = text.find(noun, end, end + 40) if noun else -1
+    if at >= 0:
+        inner = Sentence(sent.index, end, at + len(noun))
+        found = _holder(mentions, inner, end) if mentions else _holder_by_name(text, inner, end)
+        if found is not None:
+            return found
+    if mentions:
+        return _holder(mentions, sent, start)
+    return _holder_by_name(text, sent, start)
 
 
 def _holder(mentions: Sequence[Mention], sent: Sentence, pos: int) -> str | None:
@@ -834,7 +848,14 @@ def _resolve_speaker(
     if quote.speaker_text.lower() in words.pronouns:
         people = [m for m in mentions if m.kind == "person" and m.end <= quote.speaker_start]
         previous = [q for q in earlier if q.speaker_name]
-        if people and (not previous or people[-1].start > (previous[-1].speaker_start or 0)):
+        # A quote just before, with a named speaker, is what "he said" continues; a person
+        # merely mentioned in between ("accusing Macron of ...") is not the speaker.
+        close = previous and quote.start - previous[-1].end < 400
+        if (
+            people
+            and not close
+            and (not previous or people[-1].start > (previous[-1].speaker_start or 0))
+        ):
             p = people[-1]
             return _named(quote, p.actor_code, p.actor_name or p.text, p.person_id or p.actor_id)
         if previous:

@@ -308,7 +308,7 @@ def export(
     with open_store() as store:
         try:
             spec = EXPORT_KINDS[kind]
-            n = write_rows(spec.rows(store), spec.fields, fmt, output)
+            n = write_rows(spec.rows(store), spec.fields, fmt, output, spec.text_fields)
         except ValueError as exc:
             err_console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc
@@ -397,6 +397,27 @@ def print_summary(data: dict[str, Any]) -> None:
             f"{key.removeprefix('by_').replace('_', ' ')}: {parts or '-'}", highlight=False
         )
     console.print(f"exact duplicate texts: {data['exact_duplicate_texts']}")
+    found = data.get("analysis")
+    if not found:
+        return
+    console.print(
+        f"actors: {found['mentions']} mentions ({found['mentions_resolved']} resolved) of "
+        f"{found['actors_mentioned']} actors; most in: "
+        + ", ".join(f"{code} {n}" for code, n in found["top_actors"]),
+        highlight=False,
+    )
+    console.print(
+        f"events: {found['events']} coded ({found['events_other_modalities']} more negated, "
+        f"hypothetical or opinion), {found['event_groups']} distinct across articles; "
+        "top dyads: " + ", ".join(f"{s}->{t} {n} ({g:+})" for s, t, n, g in found["top_dyads"]),
+        highlight=False,
+    )
+    console.print(
+        f"copies: {found['copy_links']} copy links, {found['independent_origins']} independent "
+        f"origins; stories: {found['stories']}; quotes: {found['quotes']}; "
+        f"quantities: {found['quantities']}; conflicting claims: {found['conflicting_claims']}",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -623,6 +644,31 @@ def dyad_command(
     )
     if evidence:
         _table(rows, ["day", "event_source", "code", "event_target", "article_id", "sentence_text"])
+
+
+@app.command("alliance")
+def alliance_command(
+    code: Annotated[str, typer.Argument(help="Alliance: CSTO, NATO, CIS, EU, SCO, EAEU ...")],
+    by: Annotated[str, typer.Option("--by", help="day, week or month.")] = "month",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Alliance stress: cooperation against conflict between members, against their baseline."""
+    with open_store() as store:
+        try:
+            rows = analysis.alliance_stress(store, code, by)
+        except ValueError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    if as_json:
+        _print_json(rows)
+        return
+    for pair in rows:
+        points = [p for p in pair["points"] if p["cooperation"] or p["conflict"]]
+        _table(
+            points,
+            ["period", "cooperation", "conflict", "net", "baseline_net", "deviation", "allied"],
+            f"{pair['alliance']}: {' - '.join(pair['pair'])} (net {pair['net']:+d})",
+        )
 
 
 @app.command("claims")

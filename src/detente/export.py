@@ -23,6 +23,9 @@ class ExportKind:
 
     fields: tuple[str, ...]
     rows: Callable[[Store], Iterable[dict[str, Any]]]
+    # Fields stored as text in Parquet whatever their name suggests (a story's start and
+    # end are dates, not offsets).
+    text_fields: tuple[str, ...] = ()
 
 
 # The export contract (docs/export.md). Later stages add their kinds here.
@@ -40,11 +43,13 @@ EXPORT_KINDS: dict[str, ExportKind] = {
     "events": ExportKind(EVENT_EXPORT_FIELDS, lambda store: store.iter_events_for_export()),
     "copies": ExportKind(COPY_EXPORT_FIELDS, lambda store: store.iter_copy_links_for_export()),
     "mentions": ExportKind(MENTION_EXPORT_FIELDS, lambda store: store.iter_mentions_for_export()),
-    "actors": ExportKind(ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export()),
+    "actors": ExportKind(
+        ACTOR_EXPORT_FIELDS, lambda store: store.iter_actors_for_export(), ("id",)
+    ),
     # analysis
-    "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows),
+    "stories": ExportKind(analysis.STORY_FIELDS, analysis.story_rows, ("start", "end")),
     "quotes": ExportKind(analysis.QUOTE_FIELDS, analysis.quote_rows),
-    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows),
+    "quantities": ExportKind(analysis.QUANTITY_FIELDS, analysis.quantity_rows, ("sentence",)),
     "claims": ExportKind(analysis.CLAIM_FIELDS, analysis.claim_rows),
     "dyads": ExportKind(analysis.DYAD_FIELDS, analysis.dyad_rows),
 }
@@ -57,7 +62,11 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_rows(
-    rows: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: Path | None
+    rows: Iterable[dict[str, Any]],
+    fields: tuple[str, ...],
+    fmt: str,
+    out: Path | None,
+    text_fields: tuple[str, ...] = (),
 ) -> int:
     """Write rows; returns how many. ``out=None`` writes JSONL/CSV to standard output."""
     if fmt not in FORMATS:
@@ -65,7 +74,7 @@ def write_rows(
     if fmt == "parquet":
         if out is None:
             raise ValueError("parquet export needs an output file (-o FILE)")
-        return _write_parquet(rows, fields, out)
+        return _write_parquet(rows, fields, out, text_fields)
     if out is None:
         return _write_text(rows, fields, fmt, sys.stdout)
     tmp = out.with_name(out.name + ".partial")
@@ -104,13 +113,18 @@ def _arrow_type(field: str) -> Any:
     return pa.string()
 
 
-def _write_parquet(rows: Iterable[dict[str, Any]], fields: tuple[str, ...], out: Path) -> int:
+def _write_parquet(
+    rows: Iterable[dict[str, Any]],
+    fields: tuple[str, ...],
+    out: Path,
+    text_fields: tuple[str, ...] = (),
+) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     # A fixed schema per field name: nested values (windows, flags, spans) are stored as
     # JSON text, so every export file has the same column types whatever the data holds.
-    schema = pa.schema([(k, _arrow_type(k)) for k in fields])
+    schema = pa.schema([(k, pa.string() if k in text_fields else _arrow_type(k)) for k in fields])
     string_fields = {k for k in fields if schema.field(k).type == pa.string()}
 
     def cell(k: str, v: Any) -> Any:

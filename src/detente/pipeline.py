@@ -251,9 +251,9 @@ def run_actors(
     from .sentences import split_sentences
 
     kb = load_knowledge_base(settings.actor_dictionaries)
-    if store.actor_kb_size() == 0 or settings.actor_dictionaries:
-        with store.transaction():
-            store.replace_actor_kb(*actors.kb_rows(kb))
+    # The stored copy follows the data files (a few thousand rows: cheap to rewrite).
+    with store.transaction():
+        store.replace_actor_kb(*actors.kb_rows(kb))
     nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
     matcher = actors.matcher_for(kb, nlp)
     for chunk_start in range(0, len(article_ids), settings.batch_size):

@@ -170,23 +170,15 @@ def aggregate(
 
 
 def refresh(store: Store, pairs: Iterable[tuple[str, str]] | None) -> None:
-    """Recompute the aggregates touched by ``pairs`` (all of them with ``None``)."""
+    """Recompute the aggregates touched by ``pairs`` (all of them with ``None``): the pairs
+    themselves and each of their actors against everyone. ``aggregate`` is the reference
+    for what the store's SQL computes."""
     if pairs is None:
-        store.delete_dyad_periods(None)
-        store.insert_dyad_periods(aggregate(store.iter_units(every=True)))
+        store.rebuild_dyad_periods(None)
         return
-    pairs = sorted(set(pairs))
-    if not pairs:
-        return
-    actors = {a for p in pairs for a in p}
-    keys = [("out", s, t) for s, t in pairs] + [("out", t, s) for s, t in pairs]
-    keys += [("both", min(s, t), max(s, t)) for s, t in pairs]
-    for actor in actors:
-        keys += [("out", actor, EVERYONE), ("out", EVERYONE, actor), ("both", actor, EVERYONE)]
-    store.delete_dyad_periods(keys)
-    wanted = set(keys)
-    rows = aggregate(store.iter_units(pairs=pairs, actors=actors))
-    store.insert_dyad_periods(r for r in rows if (r[0], r[1], r[2]) in wanted)
+    actors = sorted({a for p in pairs for a in p})
+    if actors:
+        store.rebuild_dyad_periods(actors)
 
 
 # --- series ----------------------------------------------------------------------------------
@@ -267,8 +259,13 @@ def trend(values: Sequence[float]) -> float | None:
 def change_points(
     values: Sequence[float], penalty: float | None = None, min_size: int = 2
 ) -> list[int]:
-    """Indices where a new regime starts (PELT, L2 cost, from ``ruptures``). The default
-    penalty is BIC-like: 2 * variance * ln(n), so a noisy series needs a bigger shift."""
+    """Indices where a new regime starts (penalised PELT search with the L2 cost, from
+    ``ruptures``). The default penalty is BIC-like: 2 * variance * ln(n), so a noisy series
+    needs a bigger shift.
+
+    ``KernelCPD`` with the linear kernel is the L2 cost (same segmentation as
+    ``Pelt(model="l2")``) computed in ruptures' C code: ~0.5 ms instead of ~1 s for ten
+    years of weeks, which keeps the dyad endpoint of the API fast."""
     import numpy as np
     import ruptures
 
@@ -278,7 +275,8 @@ def change_points(
     signal = np.asarray(values, dtype=float).reshape(-1, 1)
     variance = float(np.var(signal)) or 1.0
     pen = penalty if penalty is not None else 2 * variance * float(np.log(n))
-    breaks = ruptures.Pelt(model="l2", min_size=min_size, jump=1).fit(signal).predict(pen=pen)
+    search = ruptures.KernelCPD(kernel="linear", min_size=min_size, jump=1)
+    breaks = search.fit(signal).predict(pen=pen)
     return [int(b) for b in breaks if b < n]
 
 
@@ -491,6 +489,8 @@ def alliance_stress(
                 and by_code[b].active(date.fromisoformat(p.end))
                 for p in s.points
             ]
+            if not any(flags):
+                continue  # members at different times, never allies together
             points = stress(s.points, flags)
             result.append(
                 {

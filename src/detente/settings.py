@@ -63,12 +63,10 @@ class Settings:
     # Extra actor dictionaries in the CAMEO/PETRARCH text format (paths), added to the
     # bundled knowledge base (env: comma-separated).
     actor_dictionaries: tuple[str, ...] = ()
-    # Analysis: a new article joins the most similar story (TF-IDF cosine, with actor
-    # overlap) when the similarity reaches this, within this many days of the story's period.
-    story_threshold: float = 0.3
+    # Analysis: a new article joins the most similar story (TF-IDF cosine over words and
+    # actors) when the similarity reaches this, within this many days of the story's period.
+    story_threshold: float = 0.25
     story_window_days: int = 30
-    # Share of the story similarity that comes from shared actors (when mentions exist).
-    story_actor_weight: float = 0.25
     # Event modalities left out of relation counts: what did not (or not yet) happen.
     analysis_excluded_modalities: tuple[str, ...] = (
         "hypothetical",

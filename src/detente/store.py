@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -637,12 +637,16 @@ class ArticleFilter:
 class Store:
     """A detente database. Use as a context manager or call ``close``."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, check_same_thread: bool = True) -> None:
+        """``check_same_thread=False`` lets a connection that one caller uses at a time move
+        between threads (the web app's per-request store)."""
         self.path = Path(path)
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database file")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=check_same_thread
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open database: {exc}") from exc
         self.db.row_factory = sqlite3.Row
@@ -928,7 +932,50 @@ class Store:
                 "GROUP BY j.key ORDER BY 2 DESC"
             )
         }
+        result["analysis"] = self._analysis_counts()
         return result
+
+    def _analysis_counts(self) -> dict[str, Any]:
+        """What the later stages found: one line each in the summary."""
+        one = self.db.execute
+        counted = "('asserted', 'future', 'planned')"
+        return {
+            "mentions": one("SELECT COUNT(*) FROM mentions").fetchone()[0],
+            "mentions_resolved": one(
+                "SELECT COUNT(*) FROM mentions WHERE actor_code IS NOT NULL"
+            ).fetchone()[0],
+            "actors_mentioned": one(
+                "SELECT COUNT(DISTINCT actor_code) FROM mentions WHERE actor_code IS NOT NULL"
+            ).fetchone()[0],
+            "top_actors": [
+                [r[0], r[1]]
+                for r in one(
+                    "SELECT actor_code, COUNT(DISTINCT article_id) FROM mentions "
+                    "WHERE actor_code IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 8"
+                )
+            ],
+            "events": one(f"SELECT COUNT(*) FROM events WHERE modality IN {counted}").fetchone()[0],
+            "events_other_modalities": one(
+                f"SELECT COUNT(*) FROM events WHERE modality NOT IN {counted}"
+            ).fetchone()[0],
+            "event_groups": one("SELECT COUNT(*) FROM event_groups").fetchone()[0],
+            "top_dyads": [
+                [r[0], r[1], r[2], round(r[3], 1)]
+                for r in one(
+                    "SELECT source_code, target_code, COUNT(*), SUM(goldstein) FROM events "
+                    f"WHERE target_code IS NOT NULL AND modality IN {counted} "
+                    "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 5"
+                )
+            ],
+            "copy_links": one("SELECT COUNT(*) FROM copy_links").fetchone()[0],
+            "independent_origins": one(
+                "SELECT COUNT(DISTINCT origin_id) FROM article_provenance"
+            ).fetchone()[0],
+            "stories": one("SELECT COUNT(*) FROM stories").fetchone()[0],
+            "quotes": one("SELECT COUNT(*) FROM quotes").fetchone()[0],
+            "quantities": one("SELECT COUNT(*) FROM quantities").fetchone()[0],
+            "conflicting_claims": one("SELECT COUNT(*) FROM claims").fetchone()[0],
+        }
 
     # --- corpus evidence for cleaning -----------------------------------------------------
 
@@ -1483,6 +1530,17 @@ class Store:
     # Relations over time. ``event_units`` holds one row per stored event with its
     # independent-source key; ``dyad_periods`` the per-period aggregates the dyad views read.
 
+    def iter_events_for_units(self) -> Iterator[dict[str, Any]]:
+        """Every stored event with the fields relations need, in article order."""
+        for r in self.db.execute(
+            "SELECT id, article_id, group_id, source_code, target_code, code, root, quad_class, "
+            "goldstein, modality, date, date_start FROM events ORDER BY article_id, id"
+        ):
+            yield dict(r)
+
+    def clear_event_units(self) -> None:
+        self.db.execute("DELETE FROM event_units")
+
     def replace_event_units(
         self, article_ids: Iterable[int], units: Iterable[tuple[Any, ...]]
     ) -> set[tuple[str, str]]:
@@ -1515,52 +1573,91 @@ class Store:
         "quad_class, root, goldstein"
     )
 
-    def iter_units(
-        self, pairs: Iterable[tuple[str, str]] = (), actors: Iterable[str] = (), every: bool = False
-    ) -> Iterator[dict[str, Any]]:
-        """Counted units of the given pairs (either direction), of events involving the
-        given actors, or (``every``) all of them."""
-        cols = self._UNIT_COLUMNS
-        if every:
-            yield from (
-                dict(r)
-                for r in self.db.execute(f"SELECT {cols} FROM event_units WHERE counted = 1")
+    def rebuild_dyad_periods(self, actors: Sequence[str] | None) -> None:
+        """Recompute ``dyad_periods`` from ``event_units``: everything (``None``), or every
+        row involving one of ``actors`` (their pairs, and each against everyone).
+
+        A unit (one event group, or one event of one origin) counts once however many
+        reports it has: n_events counts units, n_mentions stored events, n_sources the
+        distinct origins; Goldstein is summed over units. All in SQL: a million events
+        aggregate in seconds.
+        """
+        db = self.db
+        db.execute("DROP TABLE IF EXISTS temp.dyad_units")
+        db.execute("DROP TABLE IF EXISTS temp.dyad_raw")
+        db.execute("DROP TABLE IF EXISTS temp.dyad_actors")
+        db.execute("CREATE TEMP TABLE dyad_actors (code TEXT PRIMARY KEY)")
+        if actors is None:
+            scope = "counted = 1"
+            db.execute("DELETE FROM dyad_periods")
+        else:
+            db.executemany("INSERT OR IGNORE INTO dyad_actors VALUES (?)", [(a,) for a in actors])
+            scope = (
+                "counted = 1 AND (source_code IN (SELECT code FROM dyad_actors) "
+                "OR target_code IN (SELECT code FROM dyad_actors))"
             )
-            return
-        seen: set[int] = set()
-        queries: list[tuple[str, tuple[str, ...]]] = []
-        for s, t in sorted(set(pairs)):
-            queries.append(("source_code = ? AND target_code = ?", (s, t)))
-            queries.append(("source_code = ? AND target_code = ?", (t, s)))
-        for actor in sorted(set(actors)):
-            queries.append(("source_code = ?", (actor,)))
-            queries.append(("target_code = ?", (actor,)))
-        for where, params in queries:
-            for r in self.db.execute(
-                f"SELECT {cols} FROM event_units WHERE {where} AND counted = 1", params
-            ):
-                if r[0] not in seen:
-                    seen.add(r[0])
-                    yield dict(r)
-
-    def delete_dyad_periods(self, keys: Iterable[tuple[str, str, str]] | None = None) -> None:
-        """Delete the aggregates of (direction, source, target) keys, or all of them."""
-        if keys is None:
-            self.db.execute("DELETE FROM dyad_periods")
-            return
-        self.db.executemany(
-            "DELETE FROM dyad_periods WHERE direction = ? AND source_code = ? AND target_code = ?",
-            sorted(set(keys)),
+            db.execute(
+                "DELETE FROM dyad_periods WHERE source_code IN (SELECT code FROM dyad_actors) "
+                "OR target_code IN (SELECT code FROM dyad_actors)"
+            )
+        db.execute(
+            "CREATE TEMP TABLE dyad_raw AS SELECT source_code AS s, target_code AS t, day, "
+            f"origin_id FROM event_units WHERE {scope}"
         )
+        db.execute(
+            "CREATE TEMP TABLE dyad_units AS SELECT source_code AS s, target_code AS t, "
+            "MIN(day) AS day, AVG(goldstein) AS g, MIN(quad_class) AS q, MIN(root) AS root, "
+            f"COUNT(*) AS n_m FROM event_units WHERE {scope} GROUP BY unit_key, s, t"
+        )
+        # (direction, key 1, key 2, extra filter) per scope; the 'either way against
+        # everyone' scope reads each unit once per side.
+        limit = "" if actors is None else " AND k1 IN (SELECT code FROM dyad_actors)"
+        scopes = [
+            ("out", "s", "t", ""),
+            ("both", "MIN(s, t)", "MAX(s, t)", ""),
+            ("out", "s", "'*'", limit),
+            ("out", "'*'", "t", limit.replace("k1", "k2")),
+        ]
+        for grain, period in _PERIOD_SQL.items():
+            for direction, k1, k2, extra in scopes:
+                units = f"SELECT {k1} AS k1, {k2} AS k2, {period} AS p, * FROM dyad_units"
+                raw = f"SELECT {k1} AS k1, {k2} AS k2, {period} AS p, * FROM dyad_raw"
+                self._insert_dyad_rows(direction, grain, units, raw, extra)
+            either = (
+                "SELECT s AS k1, '*' AS k2, {p} AS p, * FROM {t} UNION ALL "
+                "SELECT t AS k1, '*' AS k2, {p} AS p, * FROM {t} WHERE t != s"
+            )
+            self._insert_dyad_rows(
+                "both",
+                grain,
+                either.format(p=period, t="dyad_units"),
+                either.format(p=period, t="dyad_raw"),
+                limit,
+            )
+        db.execute("DROP TABLE temp.dyad_units")
+        db.execute("DROP TABLE temp.dyad_raw")
+        db.execute("DROP TABLE temp.dyad_actors")
 
-    def insert_dyad_periods(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        """(direction, source, target, grain, period, n_events, n_mentions, n_sources,
-        goldstein_sum, quad1..quad4, roots JSON) rows."""
-        self.db.executemany(
+    def _insert_dyad_rows(
+        self, direction: str, grain: str, units: str, raw: str, extra: str
+    ) -> None:
+        self.db.execute(
             "INSERT OR REPLACE INTO dyad_periods (direction, source_code, target_code, grain, "
             "period, n_events, n_mentions, n_sources, goldstein_sum, quad1, quad2, quad3, "
-            "quad4, roots) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            "quad4, roots) "
+            f"SELECT ?, a.k1, a.k2, ?, a.p, a.n, a.n_m, COALESCE(o.n, 0), a.g, a.q1, a.q2, "
+            "a.q3, a.q4, r.roots FROM "
+            f"(SELECT k1, k2, p, COUNT(*) AS n, SUM(n_m) AS n_m, ROUND(SUM(g), 4) AS g, "
+            f"SUM(q = 1) AS q1, SUM(q = 2) AS q2, SUM(q = 3) AS q3, SUM(q = 4) AS q4 "
+            f"FROM ({units}) WHERE 1 {extra} GROUP BY k1, k2, p) a "
+            f"JOIN (SELECT k1, k2, p, json_group_object(root, n) AS roots FROM "
+            f"(SELECT k1, k2, p, root, COUNT(*) AS n FROM ({units}) WHERE 1 {extra} "
+            f"GROUP BY k1, k2, p, root ORDER BY root) GROUP BY k1, k2, p) r "
+            "ON r.k1 = a.k1 AND r.k2 = a.k2 AND r.p = a.p "
+            f"LEFT JOIN (SELECT k1, k2, p, COUNT(DISTINCT origin_id) AS n FROM ({raw}) "
+            f"WHERE 1 {extra} GROUP BY k1, k2, p) o "
+            "ON o.k1 = a.k1 AND o.k2 = a.k2 AND o.p = a.p",
+            (direction, grain),
         )
 
     def dyad_periods(
@@ -2121,6 +2218,10 @@ class Store:
                 return None
             match, params = "m.actor_code = ?", [code]
             info: dict[str, Any] = {"id": code, "code": code, "name": code, "kind": "code"}
+        elif actor["kind"] != "person" and actor["code"]:
+            # A country, government or body: every mention carrying its code, people too.
+            info = dict(actor)
+            match, params = "m.actor_code = ?", [actor["code"]]
         else:
             info = dict(actor)
             match, params = "(m.actor_id = ? OR m.person_id = ?)", [actor["id"], actor["id"]]
@@ -2154,7 +2255,8 @@ class Store:
         info["co_mentioned"] = [
             dict(r)
             for r in q(
-                f"SELECT o.actor_code AS code, MIN(o.actor_name) AS name, "
+                f"SELECT o.actor_code AS code, COALESCE((SELECT name FROM actors "
+                f"WHERE id = o.actor_code), MIN(o.actor_name)) AS name, "
                 f"COUNT(DISTINCT o.article_id) AS n_articles FROM mentions o "
                 f"WHERE o.actor_code IS NOT NULL AND o.article_id IN "
                 f"(SELECT article_id FROM mentions m WHERE {match}) AND NOT "
@@ -2261,3 +2363,11 @@ def _id_chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int],
     for start in range(0, len(wanted), size):
         chunk = wanted[start : start + size]
         yield chunk, ",".join("?" * len(chunk))
+
+
+# Period labels per grain: the day, the Monday of its week, the month.
+_PERIOD_SQL = {
+    "day": "day",
+    "week": "date(day, 'weekday 0', '-6 days')",
+    "month": "substr(day, 1, 7)",
+}

@@ -1,14 +1,18 @@
 """Stories: articles reporting the same developing story, clustered incrementally.
 
-Each article becomes a TF-IDF vector (scikit-learn's analyser: lower-cased words without
-English stop words) plus the set of actors it
-mentions. A story keeps the sum of its members' unit vectors (its centroid), its actors and
-its period. A new article joins the most similar story whose period is within
-``story_window_days`` of its date, when the similarity reaches ``story_threshold``; otherwise
-it opens a new story. Story ids never change once given: nothing is re-clustered, so an
-analyst's bookmarks stay valid as news arrives. IDF weights come from the document
-frequencies of every article seen so far and are applied at comparison time, so the
-centroids need no rewriting when the vocabulary statistics move.
+Each article becomes a TF-IDF vector: scikit-learn's analyser (lower-cased words without
+English stop words) over its headline and text, plus one feature per actor it mentions and
+the trigger words of its events (what happened, not only who). A story keeps the sum of its
+members' unit vectors (its centroid), its actors and its period. An article's date is its
+publication day or, when that is unknown, the month its explicitly dated events cluster in
+(``story_day``). A new article joins the most similar story when the similarity reaches
+``story_threshold``; beyond ``story_window_days`` of the story's period the similarity it
+needs rises with the gap, and past ``MAX_GAP_DAYS`` the story is closed to it; otherwise
+it opens a new story.
+Story ids never change once given: nothing is re-clustered, so an analyst's bookmarks stay
+valid as news arrives. IDF weights come from the document frequencies of every article
+seen so far and are applied at comparison time, so the centroids need no rewriting when
+the vocabulary statistics move.
 
 Pure functions: the analysis stage loads the stories and frequencies from the store,
 calls ``assign`` and writes the changed stories back.
@@ -18,16 +22,29 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .model import Article
+from .event_dates import _parse as _parse_day
+from .model import Article, Event
 
 # How many centroid terms a story keeps: enough to compare, small enough to store.
 CENTROID_TERMS = 400
+# Actor features: "@ARM" terms, each counted as this many word occurrences.
+ACTOR_PREFIX = "@"
+ACTOR_COUNT = 2
+# Each word of an event trigger counts as this many more occurrences.
+EVENT_TERM_COUNT = 2
+# A story stays open this long past its period at a cost: the similarity an article needs
+# rises by ``GAP_PENALTY`` for every 30 days beyond the window (long stories such as a
+# blockade run for months; the farther apart, the more alike two reports must be).
+MAX_GAP_DAYS = 180
+GAP_PENALTY = 0.02
+# Text dates older than this before the publication window are history, not the story.
+HISTORY_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -39,6 +56,9 @@ class StoryDoc:
     text: str
     day: date | None
     actors: frozenset[str] = frozenset()
+    # The trigger words of the article's asserted events ("blockade", "offensive",
+    # "summit"): what happened, as opposed to who is involved.
+    event_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -88,6 +108,13 @@ def doc_counts(doc: StoryDoc) -> Counter[str]:
     counts = term_counts(doc.text)
     for term in term_counts(doc.title):
         counts[term] += 3
+    # Actors are features like words, so IDF discounts the ones every article of a region
+    # mentions and rewards the rarer ones two reports share.
+    for code in doc.actors:
+        counts[ACTOR_PREFIX + code] += ACTOR_COUNT
+    for trigger in doc.event_terms:
+        for term in term_counts(trigger):
+            counts[term] += EVENT_TERM_COUNT
     return counts
 
 
@@ -111,11 +138,6 @@ def cosine(
     return dot / (na * nb) if na and nb else 0.0
 
 
-def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
-
-
 def article_day(article: Article) -> date | None:
     """The day an article reports from: its date, or the middle of a window of at most a
     month; None when the publication date is not known that closely."""
@@ -132,24 +154,54 @@ def article_day(article: Article) -> date | None:
     return None
 
 
-def _in_window(story: Story, day: date | None, window: timedelta) -> bool:
+def story_day(article: Article, events: Sequence[Event]) -> date | None:
+    """The day an article's story happens: its publication day when known that closely;
+    otherwise the most reported month among its asserted events that the text dates
+    explicitly (a date in their sentence). Relative dates ("last month") are not used
+    without a publication date, since they are resolved against a guess; dates more than
+    ``HISTORY_DAYS`` before the publication window are background, not the story."""
+    day = article_day(article)
+    if day is not None:
+        return day
+    earliest = _parse_day(article.published.window_start)
+    months: Counter[date] = Counter()
+    for event in events:
+        when = event.date
+        if event.modality != "asserted" or when.method != "sentence" or not when.date:
+            continue
+        if when.precision not in ("day", "month"):
+            continue
+        first = _parse_day(when.window_start) or _parse_day(when.date[:7] + "-01")
+        if first is None:
+            continue
+        if earliest is not None and first < earliest - timedelta(days=HISTORY_DAYS):
+            continue
+        months[first.replace(day=15)] += 1
+    if not months:
+        return None
+    # Most events; among equals the latest month, the news rather than its background.
+    return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def event_terms(events: Sequence[Event]) -> tuple[str, ...]:
+    """The triggers of the asserted events (negated or hypothetical ones did not happen)."""
+    return tuple(e.trigger for e in events if e.modality == "asserted" and e.trigger)
+
+
+def gap_days(story: Story, day: date | None) -> int:
+    """Days between ``day`` and the story's period; 0 inside it or when either is unknown."""
     if day is None or story.start is None or story.end is None:
-        return True
-    return story.start - window <= day <= story.end + window
+        return 0
+    if day < story.start:
+        return (story.start - day).days
+    return max(0, (day - story.end).days)
 
 
 def similarity(
-    doc_vec: Mapping[str, float],
-    doc: StoryDoc,
-    story: Story,
-    df: Mapping[str, int],
-    n_docs: int,
-    actor_weight: float,
+    doc_vec: Mapping[str, float], story: Story, df: Mapping[str, int], n_docs: int
 ) -> float:
-    text_sim = cosine(doc_vec, story.centroid, df, n_docs)
-    if not doc.actors or not story.actors:
-        return text_sim
-    return (1 - actor_weight) * text_sim + actor_weight * jaccard(doc.actors, story.actors)
+    """TF-IDF cosine of an article and a story centroid (words and actors)."""
+    return cosine(doc_vec, story.centroid, df, n_docs)
 
 
 def assign(
@@ -160,14 +212,12 @@ def assign(
     next_id: int,
     threshold: float,
     window_days: int,
-    actor_weight: float = 0.25,
 ) -> tuple[list[Assignment], int]:
     """Assign ``docs`` (in the order given: oldest first) to ``stories``, opening new ones.
 
     Updates ``stories`` (marking changed ones), ``df`` in place; returns the assignments and
     the new document count.
     """
-    window = timedelta(days=window_days)
     result: list[Assignment] = []
     for doc in docs:
         counts = doc_counts(doc)
@@ -177,9 +227,11 @@ def assign(
         best: Story | None = None
         best_sim = 0.0
         for story in stories:
-            if not _in_window(story, doc.day, window):
+            gap = gap_days(story, doc.day)
+            if gap > max(window_days, MAX_GAP_DAYS):
                 continue
-            sim = similarity(vec, doc, story, df, n_docs, actor_weight)
+            sim = similarity(vec, story, df, n_docs)
+            sim -= GAP_PENALTY * max(0, gap - window_days) / 30
             if sim > best_sim:
                 best, best_sim = story, sim
         created = best is None or best_sim < threshold

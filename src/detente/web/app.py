@@ -25,10 +25,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from .. import __version__
+from .. import __version__, analysis, brief, relations
 from ..pipeline import ingest_inputs, process_articles
 from ..settings import Settings
-from ..store import ArticleFilter, Store
+from ..store import ArticleFilter, EventFilter, Store
 from .highlight import article_segments
 
 HERE = Path(__file__).resolve().parent
@@ -90,14 +90,86 @@ def _as_dicts(items: list[Any]) -> list[dict[str, Any]]:
 
 
 def get_store(request: Request) -> Iterator[Store]:
-    # One connection per request: sqlite3 connections belong to the thread that made them,
-    # and FastAPI runs these handlers on a thread pool.
+    # One connection per request, used by that request only. FastAPI runs a sync
+    # dependency's setup, the handler and the teardown on thread-pool threads that may
+    # differ (a real server hits this under load: "SQLite objects created in a thread can
+    # only be used in that same thread"), so the connection may not insist on one thread.
     settings: Settings = request.app.state.settings
-    with Store(settings.db) as store:
+    with Store(settings.db, check_same_thread=False) as store:
         yield store
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+Grain = Annotated[str, Query(pattern="^(day|week|month)$", description="day, week or month")]
+Direction = Annotated[
+    str, Query(pattern="^(both|out)$", description="both: either way; out: a -> b only")
+]
+BriefFormat = Annotated[str, Query(alias="format", pattern="^(md|html)$")]
+
+
+def dyad_evidence(
+    store: Store, a: str, b: str, period: str | None, by: str, direction: str, limit: int
+) -> dict[str, Any]:
+    """The events behind one period of a dyad (the whole series without ``period``), as
+    the analysis library lists them, with the number of independent sources among them."""
+    try:
+        items = analysis.dyad_evidence(store, a, b, period, by, direction, limit)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    return {
+        "period": period,
+        "n_events": len(items),
+        "n_sources": len({i["origin_id"] for i in items}),
+        "items": items,
+    }
+
+
+def dyad_series(
+    store: Store, a: str, b: str, by: str, direction: str, since: str | None, until: str | None
+) -> dict[str, Any]:
+    try:
+        return analysis.dyad(
+            store, a, b or relations.EVERYONE, by, direction, since, until
+        ).as_dict()
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+def brief_response(found: brief.Brief, fmt: str, name: str) -> Response:
+    """A brief as a download: Markdown as text, HTML as a standalone (escaped) page."""
+    media = "text/html" if fmt == "html" else "text/markdown"
+    return Response(
+        brief.render(found, fmt),
+        media_type=f"{media}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _event_filter(
+    actor: str | None,
+    source: str | None,
+    target: str | None,
+    root: str | None,
+    code: str | None,
+    since: str | None,
+    until: str | None,
+    all_modalities: bool,
+    limit: int,
+) -> EventFilter:
+    def clean(value: str | None) -> str | None:
+        return value.strip().upper() or None if value else None
+
+    f = EventFilter(
+        actor=clean(actor),
+        source=clean(source),
+        target=clean(target),
+        root=(root or "").strip() or None,
+        code=(code or "").strip() or None,
+        since=since or None,
+        until=until or None,
+        limit=limit,
+    )
+    return dataclasses.replace(f, modalities=()) if all_modalities else f
 
 
 def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
@@ -122,6 +194,12 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
             raise HTTPException(403, "this server is read-only (start it with --write-token)")
         if not given or not hmac.compare_digest(given.encode(), str(write_token).encode()):
             raise HTTPException(403, "wrong or missing write token")
+
+    def story_or_404(store: Store, story_id: int) -> dict[str, Any]:
+        found = analysis.story(store, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return found
 
     def article_or_404(store: Store, article_id: int) -> dict[str, Any]:
         article = store.article(article_id)
@@ -205,6 +283,126 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
         """Actor network: edges by coded events and by co-mention in articles."""
         return store.actor_network(limit)
 
+    @app.get("/api/articles/{article_id}/copies", tags=["provenance"])
+    def api_copies(store: StoreDep, article_id: int) -> dict[str, Any]:
+        """Quality signals (spun, machine-translated, content-farm scores with evidence), the
+        canonical origin and every copy link of the article's copy group."""
+        article_or_404(store, article_id)
+        return store.provenance(article_id) or {"article_id": article_id, "links": []}
+
+    @app.get("/api/dyads", tags=["relations"])
+    def api_dyad_pairs(
+        store: StoreDep, limit: Annotated[int, Query(ge=1, le=5000)] = 100
+    ) -> list[dict[str, Any]]:
+        """Directed actor pairs with their event totals, busiest first."""
+        return store.dyad_pairs(limit)
+
+    @app.get("/api/dyads/{a}/{b}", tags=["relations"])
+    def api_dyad(
+        store: StoreDep,
+        a: str,
+        b: str,
+        by: Grain = "month",
+        direction: Direction = "both",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> dict[str, Any]:
+        """Relation of ``a`` and ``b`` (``*``: everyone) per period: counts by QuadClass and
+        root, Goldstein sum and mean, independent sources, trend and change points."""
+        return dyad_series(store, a, b, by, direction, since, until)
+
+    @app.get("/api/dyads/{a}/{b}/evidence", tags=["relations"])
+    def api_dyad_evidence(
+        store: StoreDep,
+        a: str,
+        b: str,
+        period: str | None = None,
+        by: Grain = "month",
+        direction: Direction = "both",
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> dict[str, Any]:
+        """The events behind one period (or the whole series): article, sentence, origin."""
+        return dyad_evidence(store, a, b, period, by, direction, limit)
+
+    @app.get("/api/alliances", tags=["relations"])
+    def api_alliances() -> dict[str, list[dict[str, Any]]]:
+        """Formal alliances and their dated memberships (shipped data)."""
+        return {
+            code: [dataclasses.asdict(m) for m in members]
+            for code, members in relations.alliances().items()
+        }
+
+    @app.get("/api/alliances/{code}/stress", tags=["relations"])
+    def api_alliance_stress(
+        store: StoreDep,
+        code: str,
+        by: Grain = "month",
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Member pairs of an alliance: cooperation against conflict per period, set against
+        the pair's own baseline; most strained pair first."""
+        try:
+            return relations.alliance_stress(store, code, by, since, until)
+        except ValueError as exc:
+            raise HTTPException(404, str(exc)) from exc
+
+    @app.get("/api/stories", tags=["analysis"])
+    def api_stories(
+        store: StoreDep,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> list[dict[str, Any]]:
+        """Stories, most recent first: title, period, actors, article ids, sources."""
+        return analysis.list_stories(store, limit, offset)
+
+    @app.get("/api/stories/{story_id}", tags=["analysis"])
+    def api_story(store: StoreDep, story_id: int) -> dict[str, Any]:
+        """One story: articles, timeline of events, quotes, conflicting claims."""
+        return story_or_404(store, story_id)
+
+    @app.get("/api/claims", tags=["analysis"])
+    def api_claims(store: StoreDep) -> list[dict[str, Any]]:
+        """Conflicting claims: every version with its articles, sources and sentences."""
+        return analysis.claims_list(store)
+
+    @app.get("/api/quotes", tags=["analysis"])
+    def api_quotes(
+        store: StoreDep,
+        speaker: str | None = None,
+        article_id: int | None = None,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+    ) -> list[dict[str, Any]]:
+        """Direct and indirect quotes with their speaker, verb, article and span."""
+        return analysis.quotes(store, article_id, speaker or None, limit)
+
+    @app.get("/api/events", tags=["events"])
+    def api_events(
+        store: StoreDep,
+        actor: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        root: str | None = None,
+        code: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        all_modalities: bool = False,
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 500,
+    ) -> list[dict[str, Any]]:
+        """Coded events with their evidence, group and independent-source counts.
+
+        By default only events that count (asserted, future, planned); ``all_modalities``
+        adds negated, hypothetical, conditional, opinion and question ones.
+        """
+        return store.query_events(
+            _event_filter(actor, source, target, root, code, since, until, all_modalities, limit)
+        )
+
+    @app.get("/api/quantities", tags=["analysis"])
+    def api_quantities(store: StoreDep, what: str | None = None) -> list[dict[str, Any]]:
+        """Numbers with what they count, normalised, with their sentence."""
+        return analysis.quantities(store, what or None)
+
     @app.post("/api/ingest", tags=["ingest"])
     def api_ingest(
         store: StoreDep,
@@ -273,6 +471,7 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
             mentions=mentions,
             events=events,
             origins=store.origin_ids([article_id]),
+            provenance=store.provenance(article_id),
         )
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
@@ -286,6 +485,108 @@ def create_app(settings: Settings, write_token: str | None = None) -> FastAPI:
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def network_page(request: Request) -> HTMLResponse:
         return page(request, "network.html")
+
+    @app.get("/dyads", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/dyad", response_class=HTMLResponse, include_in_schema=False)
+    def dyad_page(
+        request: Request,
+        store: StoreDep,
+        a: str = "",
+        b: str = "",
+        by: Grain = "month",
+        direction: Direction = "both",
+        period: str | None = None,
+    ) -> HTMLResponse:
+        a, b = a.strip().upper(), (b.strip().upper() or relations.EVERYONE)
+        series = dyad_series(store, a, b, by, direction, None, None) if a else None
+        chosen = dyad_evidence(store, a, b, period, by, direction, 500) if a and period else None
+        return page(
+            request,
+            "dyad.html",
+            a=a,
+            b=b,
+            by=by,
+            direction=direction,
+            series=series,
+            period=period,
+            evidence=chosen,
+            pairs=store.dyad_pairs(30) if not a else [],
+            alliances=sorted(relations.alliances()),
+        )
+
+    @app.get("/alliances", response_class=HTMLResponse, include_in_schema=False)
+    def alliances_page(
+        request: Request, store: StoreDep, code: str = "CSTO", by: Grain = "month"
+    ) -> HTMLResponse:
+        try:
+            rows = relations.alliance_stress(store, code, by)
+        except ValueError as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return page(
+            request,
+            "alliances.html",
+            code=code.upper(),
+            by=by,
+            rows=rows,
+            alliances=sorted(relations.alliances()),
+        )
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(
+        request: Request, store: StoreDep, offset: Annotated[int, Query(ge=0)] = 0
+    ) -> HTMLResponse:
+        rows = analysis.list_stories(store, 100, offset)
+        titles = store.article_titles(i for r in rows for i in r["article_ids"][:3])
+        return page(request, "stories.html", rows=rows, titles=titles, offset=offset)
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, store: StoreDep, story_id: int) -> HTMLResponse:
+        return page(request, "story.html", story=story_or_404(store, story_id))
+
+    @app.get("/stories/{story_id}/brief", tags=["analysis"])
+    def story_brief(store: StoreDep, story_id: int, fmt: BriefFormat = "md") -> Response:
+        """A brief of the story (Markdown or HTML): timeline and a cited extractive summary."""
+        found = analysis.story_brief(store, story_id)
+        if found is None:
+            raise HTTPException(404, f"no story with id {story_id}")
+        return brief_response(found, fmt, f"story-{story_id}")
+
+    @app.get("/dyads/brief", tags=["relations"])
+    def dyad_brief(
+        store: StoreDep, a: str, b: str, direction: Direction = "both", fmt: BriefFormat = "md"
+    ) -> Response:
+        """A brief of a relation (Markdown or HTML): the events in date order, cited."""
+        found = analysis.dyad_brief(store, a, b or relations.EVERYONE, direction)
+        return brief_response(
+            found, fmt, f"dyad-{_UPLOAD_NAME.sub('_', a)}-{_UPLOAD_NAME.sub('_', b)}"
+        )
+
+    @app.get("/claims", response_class=HTMLResponse, include_in_schema=False)
+    def claims_page(request: Request, store: StoreDep) -> HTMLResponse:
+        rows = analysis.claims_list(store)
+        ids = {i for c in rows for v in c["versions"] for i in v["article_ids"]}
+        return page(request, "claims.html", rows=rows, titles=store.article_titles(ids))
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, store: StoreDep, speaker: str = "") -> HTMLResponse:
+        rows = analysis.quotes(store, None, speaker.strip() or None, 1000)
+        titles = store.article_titles({q["article_id"] for q in rows})
+        return page(request, "quotes.html", rows=rows, titles=titles, speaker=speaker)
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(
+        request: Request,
+        store: StoreDep,
+        actor: str = "",
+        source: str = "",
+        target: str = "",
+        root: str = "",
+        all_modalities: bool = False,
+    ) -> HTMLResponse:
+        f = _event_filter(actor, source, target, root, None, None, None, all_modalities, 1000)
+        rows = store.query_events(f)
+        titles = store.article_titles({e["article_id"] for e in rows})
+        return page(request, "events.html", rows=rows, titles=titles, f=f)
 
     @app.get("/errors", response_class=HTMLResponse, include_in_schema=False)
     def errors_page(request: Request, store: StoreDep) -> HTMLResponse:

@@ -23,6 +23,13 @@
     return node;
   }
 
+  const QUAD_NAMES = { 1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict" };
+
+  function evidenceHref(item) {
+    return "/articles/" + Number(item.article_id) + "?start=" + Number(item.sentence_start) +
+      "&end=" + Number(item.sentence_end) + "#s" + Number(item.sentence);
+  }
+
   function showEvidence(period) {
     title.textContent = "Evidence for " + period;
     hint.textContent = "Loading…";
@@ -31,29 +38,35 @@
     fetch(url)
       .then((r) => r.json())
       .then((data) => {
-        hint.textContent = data.items.length + " event(s) from " + data.n_sources + " independent source(s).";
+        hint.textContent = data.n_events + " event(s) from " + data.n_sources + " independent source(s).";
         for (const item of data.items) {
           const li = el("li");
           const head = el("div");
-          head.append(el("span", item.date || period, "muted"), " ");
-          head.append(el("b", item.source_code), " ");
-          head.append(el("span", item.code + " " + (item.label || ""), "quad-" + item.quad_class), " ");
-          head.append(el("b", item.target_code || "-"), " ");
+          head.append(el("span", item.day || period, "muted"), " ");
+          head.append(el("b", item.event_source), " ");
+          head.append(el("span", item.code + " " + (QUAD_NAMES[item.quad_class] || ""), "quad-" + Number(item.quad_class)), " ");
+          head.append(el("b", item.event_target || "-"), " ");
           head.append(el("span", "Goldstein " + item.goldstein, "muted"));
-          const link = el("a", item.title || "article " + item.article_id);
-          link.setAttribute("class", "evidence-link");
-          link.setAttribute(
-            "href",
-            "/articles/" + Number(item.article_id) + "?start=" + Number(item.sentence_start) +
-              "&end=" + Number(item.sentence_end) + "#s" + Number(item.sentence)
-          );
+          const link = el("a", item.title || "article " + item.article_id, "evidence-link");
+          link.setAttribute("href", evidenceHref(item));
           const quote = el("div", item.sentence_text || "", "snippet");
           li.append(head, quote, link);
-          if (item.n_copies > 1) li.append(" ", el("span", "(+" + (item.n_copies - 1) + " copies)", "muted"));
+          if (item.outlet) li.append(" ", el("span", item.outlet, "muted"));
           list.append(li);
         }
+        list.dataset.period = period;
       })
       .catch((err) => { hint.textContent = "Could not load the evidence: " + err; });
+  }
+
+  // The period table links work without script (the server renders the evidence); with
+  // script they load it in place, like a click on the chart.
+  for (const link of document.querySelectorAll("a.period-link")) {
+    link.addEventListener("click", (evt) => {
+      evt.preventDefault();
+      showEvidence(link.dataset.period);
+      title.scrollIntoView();
+    });
   }
 
   fetch(canvas.dataset.series)
@@ -92,11 +105,6 @@
         },
       });
       canvas.dataset.ready = "1";
-      const total = data.points.reduce((s, p) => s + p.n_events, 0);
-      const net = data.points.reduce((s, p) => s + p.goldstein_sum, 0);
-      let text = total + " events over " + labels.length + " periods; net Goldstein " + net.toFixed(1) + ".";
-      if (changes.size) text += " Change points: " + Array.from(changes).join(", ") + ".";
-      summary.textContent = text;
     })
     .catch((err) => { summary.textContent = "Could not load the series: " + err; });
 })();

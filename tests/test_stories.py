@@ -1,0 +1,278 @@
+"""Stories: incremental clustering with stable ids (``detente.stories`` and the stage)."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import hand_article
+from detente import analysis, stories
+from detente.data import sample_corpus_path
+from detente.model import Article, Event, EventDate, PublicationDate
+from detente.pipeline import ingest_inputs, process_articles
+from detente.settings import Settings
+from detente.store import Store
+
+GRAIN = (
+    "Russia and Ukraine signed a grain export deal in Istanbul brokered by Turkey and the "
+    "United Nations, allowing ships carrying wheat to leave Odesa through the Black Sea. "
+)
+GRAIN_2 = (
+    "The first ship carrying Ukrainian grain left Odesa under the Black Sea grain deal "
+    "brokered by Turkey and the United Nations, heading for Istanbul with corn and wheat. "
+)
+SUDAN = (
+    "Fighting between the Sudanese army and the Rapid Support Forces spread across Khartoum "
+    "as residents fled shelling and air strikes near the airport and the presidential palace. "
+)
+
+
+def doc(
+    article_id: int, text: str, day: date | None, actors: set[str] | None = None
+) -> stories.StoryDoc:
+    return stories.StoryDoc(article_id, text.split(",")[0], text, day, frozenset(actors or ()))
+
+
+def test_similar_articles_share_a_story_and_others_open_one() -> None:
+    state: list[stories.Story] = []
+    df: Counter[str] = Counter()
+    docs = [
+        doc(1, GRAIN, date(2022, 7, 22)),
+        doc(2, SUDAN, date(2023, 4, 16)),
+        doc(3, GRAIN_2, date(2022, 8, 1)),
+    ]
+    result, n = stories.assign(docs, state, df, 0, 1, 0.2, 30)
+    assert [(a.article_id, a.story_id, a.created) for a in result] == [
+        (1, 1, True),
+        (2, 2, True),
+        (3, 1, False),
+    ]
+    assert n == 3
+    assert state[0].start == date(2022, 7, 22) and state[0].end == date(2022, 8, 1)
+
+
+def test_ids_are_stable_when_news_arrives_later() -> None:
+    state: list[stories.Story] = []
+    df: Counter[str] = Counter()
+    first, n = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, SUDAN, None)], state, df, 0, 1, 0.2, 30
+    )
+    ids_before = {s.id: list(s.article_ids) for s in state}
+    later, _ = stories.assign([doc(3, GRAIN_2, date(2022, 8, 1))], state, df, n, 3, 0.2, 30)
+    assert later[0].story_id == first[0].story_id
+    for story in state:
+        assert story.article_ids[: len(ids_before.get(story.id, []))] == ids_before.get(
+            story.id, []
+        )
+
+
+def test_the_time_window_keeps_old_stories_closed() -> None:
+    state: list[stories.Story] = []
+    result, _ = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, GRAIN_2, date(2023, 7, 22))],
+        state,
+        Counter(),
+        0,
+        1,
+        0.2,
+        30,
+    )
+    assert result[1].created
+
+
+def test_shared_actors_raise_similarity() -> None:
+    story = stories.Story(1)
+    base = doc(1, GRAIN, None, {"RUS", "UKR", "TUR"})
+    stories._add(story, base, stories.unit_vector(stories.doc_counts(base)))
+    df: Counter[str] = Counter(stories.doc_counts(base).keys())
+
+    def sim(other: stories.StoryDoc) -> float:
+        vec = stories.unit_vector(stories.doc_counts(other))
+        return stories.similarity(vec, story, df, 2)
+
+    assert sim(doc(2, SUDAN, None, {"RUS", "UKR", "TUR"})) > sim(doc(2, SUDAN, None))
+
+
+def test_title_is_the_most_central_headline() -> None:
+    state: list[stories.Story] = []
+    df: Counter[str] = Counter()
+    _, n = stories.assign([doc(1, GRAIN, None), doc(2, GRAIN_2, None)], state, df, 0, 1, 0.1, 30)
+    titles = {1: "Russia and Ukraine sign grain deal", 2: "Weather in Istanbul"}
+    assert stories.choose_title(titles, state[0], df, n) == titles[1]
+
+
+@pytest.mark.parametrize(
+    ("code", "base"),
+    [
+        ("ARMGOV", "ARM"),
+        ("RUSMILGOV", "RUS"),
+        ("CSTO", "CSTO"),
+        ("NATO", "NATO"),
+        ("UNSC", "UNSC"),
+        ("ARM", "ARM"),
+    ],
+)
+def test_base_actor(code: str, base: str) -> None:
+    assert stories.base_actor(code) == base
+
+
+def _event(trigger: str, when: EventDate, modality: str = "asserted") -> Event:
+    return Event(0, 0, 10, "AZE", None, 0, 3, "191", 4, 9, trigger, modality=modality, date=when)
+
+
+def test_story_day_prefers_the_publication_day() -> None:
+    article = hand_article(1, GRAIN, "2022-07-22")
+    dated = _event(
+        "blockade", EventDate("2022-12", "month", "2022-12-01", "2022-12-31", "sentence")
+    )
+    assert stories.story_day(article, [dated]) == date(2022, 7, 22)
+
+
+def test_story_day_comes_from_explicit_event_dates_when_publication_is_open() -> None:
+    article = hand_article(
+        1, GRAIN, published=PublicationDate(None, "unknown", "2023-01-01", None, "text")
+    )
+    december = EventDate("2022-12", "month", "2022-12-01", "2022-12-31", "sentence")
+    events = [
+        _event("blocked", december),
+        _event("blockade", december),
+        _event("offensive", EventDate("2023-09-19", "day", "2023-09-19", "2023-09-19", "sentence")),
+        # Relative dates are resolved against a guessed publication date: not evidence.
+        _event("talks", EventDate("2019-09", "month", "2019-09-01", "2019-09-30", "relative")),
+        _event("talks", EventDate("2019-09", "month", "2019-09-01", "2019-09-30", "relative")),
+        # Background: years before the publication window.
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        _event("war", EventDate("2020-10-05", "day", "2020-10-05", "2020-10-05", "sentence")),
+        # Did not happen.
+        _event("strike", december, modality="negated"),
+    ]
+    assert stories.story_day(article, events) == date(2022, 12, 15)
+    assert stories.event_terms(events).count("strike") == 0
+    assert stories.story_day(article, events[3:5]) is None
+
+
+def test_event_triggers_count_as_story_vocabulary() -> None:
+    plain = doc(1, SUDAN, None)
+    with_events = stories.StoryDoc(1, "", SUDAN, None, frozenset(), ("blockade", "blockade"))
+    assert stories.doc_counts(with_events)["blockade"] == 2 * stories.EVENT_TERM_COUNT
+    assert "blockade" not in stories.doc_counts(plain)
+
+
+def test_a_long_gap_needs_a_closer_match() -> None:
+    story = stories.Story(1, start=date(2022, 12, 13), end=date(2022, 12, 14))
+    assert stories.gap_days(story, date(2022, 12, 13)) == 0
+    assert stories.gap_days(story, None) == 0
+    assert stories.gap_days(story, date(2023, 2, 22)) == 70
+    assert stories.gap_days(story, date(2022, 11, 13)) == 30
+    state: list[stories.Story] = []
+    far = date(2022, 7, 22) + timedelta(days=stories.MAX_GAP_DAYS + 31)
+    result, _ = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, GRAIN, far)], state, Counter(), 0, 1, 0.2, 30
+    )
+    assert result[1].created
+    state = []
+    near = date(2022, 7, 22) + timedelta(days=60)
+    result, _ = stories.assign(
+        [doc(1, GRAIN, date(2022, 7, 22)), doc(2, GRAIN, near)], state, Counter(), 0, 1, 0.2, 30
+    )
+    assert not result[1].created
+
+
+def _article(i: int, text: str, day: str) -> Article:
+    return hand_article(i, text, day)
+
+
+def test_stage_keeps_story_ids_across_runs(tmp_path: Path) -> None:
+    settings = Settings(db=tmp_path / "s.db", story_threshold=0.2)
+    with Store(settings.db) as store:
+        with store.transaction():
+            a1, _ = store.add_article(_article(1, GRAIN, "2022-07-22"), None)
+            a2, _ = store.add_article(_article(2, SUDAN, "2023-04-16"), None)
+        analysis.run(store, settings, [a1, a2])
+        before = {s["id"]: s["article_ids"] for s in analysis.list_stories(store)}
+        with store.transaction():
+            a3, _ = store.add_article(_article(3, GRAIN_2, "2022-08-01"), None)
+        analysis.run(store, settings, [a3])
+        after = {s["id"]: s["article_ids"] for s in analysis.list_stories(store)}
+        assert set(before) == set(after)
+        grain_story = store.story_article_ids([a1])[a1]
+        assert after[grain_story] == [a1, a3]
+        found = analysis.story(store, grain_story)
+        assert found is not None and found["n_sources"] == 2
+        assert found["start"] == "2022-07-22" and found["end"] == "2022-08-01"
+
+
+# --- acceptance: pairwise F1 of story membership -----------------------------------------------
+
+
+def pairwise_f1(predicted: dict[int, int], gold: list[set[int]]) -> tuple[float, float, float]:
+    """Precision, recall and F1 over pairs of articles put in one story, restricted to the
+    articles the gold annotation places in a story."""
+    universe = {a for g in gold for a in g}
+    clusters: dict[int, set[int]] = {}
+    for article_id, story_id in predicted.items():
+        if article_id in universe:
+            clusters.setdefault(story_id, set()).add(article_id)
+
+    def pairs(groups: Any) -> set[frozenset[int]]:
+        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
+
+    found, wanted = pairs(clusters.values()), pairs(gold)
+    tp = len(found & wanted)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(wanted) if wanted else 0.0
+    return p, r, (2 * p * r / (p + r) if tp else 0.0)
+
+
+# Measured 2026-11-24 (second pass): 0.44 (P 0.33, R 0.67; {001, 002, 003, 004}, {000}).
+# Only 002 is dated (by its publication date); the others have open-ended publication
+# windows and no explicitly dated events, so no time bound keeps 003 and 004 (2022) out of
+# the September 2023 story, and all five discuss the same actors and region.
+@pytest.mark.xfail(reason="seed stories: pairwise F1 0.44 < 0.8 (see docs/evaluation.md)")
+def test_seed_stories_recovered(seeds_db: Any) -> None:
+    store, by_file = seeds_db
+    gold_doc = yaml.safe_load(
+        (
+            Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds" / "gold.yaml"
+        ).read_text(encoding="utf-8")
+    )
+    gold = [{by_file[f] for f in s["files"]} for s in gold_doc["stories"]]
+    predicted = store.story_article_ids(by_file.values())
+    assert pairwise_f1(predicted, gold)[2] >= 0.8
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    store = Store(db)
+    ingest_inputs([str(sample_corpus_path())], store, Settings(db=db))
+    process_articles(store, Settings(db=db))
+    return store
+
+
+def test_sample_corpus_stories(sample_db: Store) -> None:
+    gold_doc = yaml.safe_load((sample_corpus_path() / "gold.yaml").read_text(encoding="utf-8"))
+    rows = sample_db.articles()
+
+    def find(member: dict[str, str]) -> int:
+        for r in rows:
+            if r["source_path"].endswith(member["file"]) or (
+                member.get("record")
+                and member["file"] in r["source_path"]
+                and r["url"] == member["record"]
+            ):
+                return int(r["id"])
+        raise AssertionError(f"gold member not ingested: {member}")
+
+    gold = [{find(m) for m in s["members"]} for s in gold_doc["stories"]]
+    predicted = sample_db.story_article_ids(r["id"] for r in rows)
+    precision, recall, f1 = pairwise_f1(predicted, gold)
+    # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.
+    assert f1 >= 0.75, (precision, recall, f1)
