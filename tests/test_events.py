@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from detente import events as ev
 from detente.cameo import code_info, codebook, dictionary, load_petrarch_verbs
-from detente.dates import period_bounds
+from detente.evaluation import EventMatchReport, event_match_report, match_gold_articles
 from detente.event_dates import publication_window, time_expressions
 from detente.model import Article, Event, Mention, PublicationDate, Sentence
 from detente.nlp import load_pipeline
@@ -192,12 +192,48 @@ def test_passive_with_agent(nlp: Any) -> None:
     assert ("AZE", "190", "ARM") in triples(result)
 
 
-def test_reported_speech_records_the_reporter_and_the_statement(nlp: Any) -> None:
+def test_reported_speech_records_the_reporter_without_a_bare_statement_event(nlp: Any) -> None:
     result = code(nlp, "Zakharova said Armenia cancelled the meeting.")
     cancel = next(e for e in result.events if e.source_code == "ARM")
     assert cancel.root == "12" and cancel.reported_by_code == "RUSGOV"
-    statement = next(e for e in result.events if e.source_code == "RUSGOV")
-    assert (statement.code, statement.target_code) == ("010", "ARM")
+    # A bare "said" that only reports another event is its reporting source, not a 010.
+    assert [e for e in result.events if e.source_code == "RUSGOV"] == []
+    # A statement that is an event in its own right (an accusation) is coded.
+    accusation = code(nlp, "Zakharova accused Armenia of sabotage.")
+    assert ("RUSGOV", "1125", "ARM") in triples(accusation)  # accuse of sabotage
+
+
+def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan fought a war. In 2020, the two sides signed a ceasefire. "
+        "Russia brokered peace between the two warring nations."
+    )
+    found = triples(code(nlp, text))
+    assert ("ARM", "057", "AZE") in found and ("AZE", "057", "ARM") in found
+    assert any(s == "RUS" and c.startswith("04") and t in ("ARM", "AZE") for s, c, t in found)
+    negated = code(nlp, "This does not mean that Armenia will withdraw from the CSTO.")
+    assert all(e.modality == "negated" for e in negated.events)
+    war = code(nlp, "Kazakhstan criticized the Ukraine war.")
+    assert not any(e.source_code == "UKR" for e in war.events)
+    idiom = code(nlp, "Azerbaijan seized the chance.")
+    assert idiom.events == [] and any("figurative" in c.reason for c in idiom.candidates)
+    mutual = triples(code(nlp, "Armenia and Azerbaijan accused each other of attacks."))
+    assert {("ARM", "1123", "AZE"), ("AZE", "1123", "ARM")} <= mutual
+    phrasal = code(nlp, "Russia held off on making a direct response.")
+    assert phrasal.events == [] and any("phrasal" in c.reason for c in phrasal.candidates)
+    topic = code(nlp, "Kazakhstan criticized Russia's war in Ukraine.")
+    assert [e.source_code for e in topic.events] == ["KAZ"]
+    assert any("topic of the event" in c.reason for c in topic.candidates)
+    setting = code(nlp, "Outside the CSTO summit, Armenia criticized Russia.")
+    assert not any(e.source_code == "CSTO" for e in setting.events)
+    his = code(nlp, "Pashinyan spoke. He regretted his formal request to Russia for help.")
+    assert any(e.source_code == "ARMGOV" and e.target_code == "RUS" for e in his.events)
+    speaker = triples(code(nlp, "Azerbaijan said its troops had attacked Armenia."))
+    assert ("AZE", "190", "ARM") in speaker
+    protest = code(nlp, "Azerbaijan demonstrated its military superiority.")
+    assert protest.events == []
+    alleged = code(nlp, "Zakharova accused Armenia of making contradictory statements.")
+    assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 
 
 def test_negation_and_refusal(nlp: Any) -> None:
@@ -493,130 +529,63 @@ def test_cli_events_and_explain(coded_db: Path) -> None:
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "seeds"
 
 
-def _norm(text: str) -> str:
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def _codes(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else list(value or [])
-
-
-def _actor_matches(code: str | None, listed: list[str]) -> bool:
-    if not code:
-        return False
-    return any(code == g or code[:3] == g[:3] for g in listed)
-
-
-def _gold_window(d: dict[str, Any]) -> tuple[str, str]:
-    if "date" in d:
-        return str(d["date"]), str(d["date"])
-    if "month" in d:
-        y, m = map(int, str(d["month"]).split("-"))
-        first, last = period_bounds(y, m)
-        return first.isoformat(), last.isoformat()
-    if "year" in d:
-        return f"{d['year']}-01-01", f"{d['year']}-12-31"
-    lo, hi = d["window"]
-    return str(lo), str(hi)
-
-
-def evaluate_against_gold(
-    gold_events: list[tuple[str, dict[str, Any]]], extracted: list[tuple[str, str, Event]]
-) -> dict[str, Any]:
-    """The issue's matching rule. ``gold_events``: (file, gold event); ``extracted``:
-    (file, evidence sentence, event)."""
-    matched_gold: dict[int, list[Event]] = {}
-    unmatched: list[tuple[str, str, Event]] = []
-    for file, sentence, event in extracted:
-        hit = False
-        for i, (gold_file, g) in enumerate(gold_events):
-            evidence = _norm(g["evidence"])
-            s = _norm(sentence)
-            if gold_file != file or not (evidence in s or s in evidence):
-                continue
-            if not _actor_matches(event.source_code, _codes(g["source"])):
-                continue
-            if not _actor_matches(event.target_code, _codes(g["target"])):
-                continue
-            if event.root not in [str(c).zfill(2) for c in g["cameo"]]:
-                continue
-            matched_gold.setdefault(i, []).append(event)
-            hit = True
-        if not hit:
-            unmatched.append((file, sentence, event))
-    dated = 0
-    for i, found in matched_gold.items():
-        lo, hi = _gold_window(gold_events[i][1]["date"])
-        if any(
-            (e.date.window_start or "0000") <= hi and lo <= (e.date.window_end or "9999")
-            for e in found
-        ):
-            dated += 1
-    n_gold = len(gold_events)
-    return {
-        "n_gold": n_gold,
-        "n_extracted": len(extracted),
-        "recall": len(matched_gold) / n_gold if n_gold else 0.0,
-        "per_gold": len(extracted) / n_gold if n_gold else 0.0,
-        "precision": (len(extracted) - len(unmatched)) / len(extracted) if extracted else 0.0,
-        "dated": dated / len(matched_gold) if matched_gold else 0.0,
-        "missed": [g for i, (_, g) in enumerate(gold_events) if i not in matched_gold],
-        "unmatched": unmatched,
-    }
-
-
-def print_evaluation(label: str, r: dict[str, Any]) -> None:
+def print_evaluation(label: str, r: EventMatchReport) -> None:
     """The figures, every extracted event that matches no gold event, every missed one."""
-    print(f"\n{label}: {r['n_extracted']} events for {r['n_gold']} gold events")
-    print(f"recall {r['recall']:.2f}  extracted per gold {r['per_gold']:.2f}  "
-          f"precision {r['precision']:.2f}  dated in gold window {r['dated']:.2f}")  # fmt: skip
-    for file, sentence, e in r["unmatched"]:
+    print(f"\n{label}: {r.summary()}")
+    for file, sentence, e in r.unmatched:
         print(f"UNMATCHED {file[:3]} {e.source_code}->{e.code}->{e.target_code} [{e.trigger}] "
               f"{e.modality} {sentence[:110]!r}")  # fmt: skip
-    for g in r["missed"]:
-        print(f"MISSED {g['source']} {g['cameo']} {g['target']}: {g['evidence'][:90]!r}")
+    for file, g in r.missed:
+        print(f"MISSED {file[:3]} {g['source']} {g['cameo']} {g['target']}: "
+              f"{g['evidence'][:90]!r}")  # fmt: skip
 
 
-def _run_corpus(tmp_path: Path, inputs: Path) -> tuple[Any, dict[int, str]]:
+SAMPLE = Path(ev.__file__).parent / "data" / "sample_corpus"
+
+
+def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
+    """Ingest and process ``folder``, then match its stored events against its gold file."""
+    import yaml
+
     from detente.pipeline import ingest_inputs, process_articles
     from detente.store import Store
 
-    db = tmp_path / "eval.db"
-    settings = Settings(db=db, fetch_linked_pages=False)
-    store = Store(db)
-    report = ingest_inputs([str(inputs)], store, settings)
+    settings = Settings(db=tmp_path / "eval.db", fetch_linked_pages=False)
+    store = Store(settings.db)
+    report = ingest_inputs([str(folder)], store, settings)
     process_articles(store, settings)
-    files = {}
-    for article_id in set(report.article_ids):
-        row = store.article(article_id)
-        assert row is not None
-        files[article_id] = Path(row["source_path"].split("#")[0]).name
-    return store, files
+    ids = sorted(set(report.article_ids))
+    if not any(store.sentences(i) for i in ids):
+        store.close()
+        pytest.skip("the actor stage is not installed: no sentences or mentions to code from")
+    rows = [row for row in (store.article(i) for i in ids) if row is not None]
+    gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
+    matches = match_gold_articles(gold["articles"], rows)
+    events = {int(row["id"]): ev.counted(store.events(int(row["id"]))) for row in rows}
+    store.close()
+    return event_match_report(matches, events)
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.31 < 0.8, 1.94 events per gold event > 1.5 "
-    "(coder-version detente-events-1; figures printed with -s)",
+    reason="acceptance not yet met: recall 0.58 < 0.8, 1.69 events per gold event > 1.5 "
+    "(dated 0.90 >= 0.8; coder-version detente-events-2; figures printed with -s)",
     strict=False,
 )
 def test_seed_acceptance(tmp_path: Path) -> None:
-    import yaml
-
-    store, files = _run_corpus(tmp_path, SEEDS)
-    if not any(store.sentences(i) for i in files):
-        pytest.skip("the actor stage is not installed: no sentences or mentions to code from")
-    gold = yaml.safe_load((SEEDS / "gold.yaml").read_text(encoding="utf-8"))
-    gold_events = [(a["file"], e) for a in gold["articles"] for e in a.get("events", [])]
-    extracted = []
-    for article_id, file in files.items():
-        text = store.article(article_id)["text"]  # type: ignore[index]
-        for e in ev.counted(store.events(article_id)):
-            extracted.append((file, text[e.sentence_start : e.sentence_end], e))
-    result = evaluate_against_gold(gold_events, extracted)
+    result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
-    store.close()
-    assert result["recall"] >= 0.8
-    assert result["per_gold"] <= 1.5
-    assert result["dated"] >= 0.8
+    assert result.recall >= 0.8
+    assert result.per_gold <= 1.5
+    assert result.dated >= 0.8
+
+
+def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
+    """Our development set: the figures are printed (-s); the floors are what we reach."""
+    result = _evaluate(tmp_path, SAMPLE)
+    print_evaluation("sample corpus (actor stage)", result)
+    assert result.n_gold == 447
+    # Measured with coder detente-events-2: recall 0.18, precision 0.36, dated 0.89.
+    assert result.recall >= 0.15
+    assert result.precision >= 0.30
+    assert result.dated >= 0.8

@@ -99,6 +99,12 @@ class Dictionary:
     threat_words: frozenset[str]
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
+    figurative_objects: frozenset[str]
+    meaning_changing_particles: frozenset[str]
+    accusation_verbs: frozenset[str]
+    situation_nouns: frozenset[str]
+    collective_parties: frozenset[str]
+    collective_modifiers: frozenset[str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
     trigger_forms: frozenset[str]
 
@@ -130,6 +136,10 @@ def parse_pattern(code: str, kind: str, text: str) -> Pattern:
     return Pattern(code, kind, text, frozenset(parts[0].split("|")), tuple(words))
 
 
+# Prefixes of English verbs that keep the base verb's irregular forms.
+_VERB_PREFIXES = ("re", "with", "over", "under", "out", "up", "fore", "mis", "be")
+
+
 def _inflections(lemma: str) -> set[str]:
     """Regular English inflections of a verb or noun (over-generating is harmless here)."""
     forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
@@ -154,6 +164,17 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
                 pattern = parse_pattern(str(code), kind, str(text))
                 for head in pattern.head:
                     by_head.setdefault(head, []).append(pattern)
+                parts = str(text).lower().split()
+                if kind == "noun" and len(parts) > 1 and "x" not in parts:
+                    # "humanitarian aid", "military aid": in English the noun that heads the
+                    # phrase is the last word, so the pattern is found from it too (its
+                    # modifiers precede it).
+                    headed = Pattern(
+                        str(code), kind, str(text), frozenset(parts[-1].split("|")),
+                        tuple(frozenset(p.split("|")) for p in parts[:-1]),
+                    )  # fmt: skip
+                    for head in headed.head:
+                        by_head.setdefault(head, []).append(headed)
         return {h: tuple(ps) for h, ps in by_head.items()}
 
     def words(key: str) -> frozenset[str]:
@@ -177,6 +198,11 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         # Hyphenated and multiword heads ("de-escalate") are matched on their parts too.
         forms |= _inflections(head)
         forms |= set(irregular.get(head, []))
+        # A prefixed verb inflects like its base: retake/retook, withhold/withheld.
+        for prefix in _VERB_PREFIXES:
+            base = head[len(prefix) :]
+            if head.startswith(prefix) and base in irregular and head not in irregular:
+                forms |= {prefix + form for form in irregular[base]}
     return Dictionary(
         verbs=verbs,
         nouns=nouns,
@@ -190,6 +216,12 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_words=words("threat_words"),
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
+        figurative_objects=words("figurative_objects"),
+        meaning_changing_particles=words("meaning_changing_particles"),
+        accusation_verbs=words("accusation_verbs"),
+        situation_nouns=words("situation_nouns"),
+        collective_parties=words("collective_parties"),
+        collective_modifiers=words("collective_modifiers"),
         trigger_forms=frozenset(forms),
     )
 

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .clean import line_key, normalise_text
+from .dates import period_bounds
 
 
 @dataclass(frozen=True)
@@ -123,4 +124,129 @@ def cleaning_report(matches: Iterable[GoldMatch]) -> CleaningReport:
             end = start + len(wanted)
             if not any(s <= start and end <= e for s, e in spans):
                 report.captions_unmarked.append((match.label, caption))
+    return report
+
+
+# --- events ------------------------------------------------------------------------------
+
+
+def _normalise_quotes(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split()).lower()
+
+
+def _as_list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value or []]
+
+
+def actor_code_matches(code: str | None, listed: Iterable[str]) -> bool:
+    """An extracted actor code matches a listed one exactly or by its country (3 letters)."""
+    if not code:
+        return False
+    return any(code == g or code[:3] == g[:3] for g in listed)
+
+
+def gold_date_window(d: Mapping[str, Any]) -> tuple[str, str]:
+    """The first and last day a gold ``date`` ({date|month|year|window}) allows."""
+    if "date" in d:
+        return str(d["date"]), str(d["date"])
+    if "month" in d:
+        y, m = map(int, str(d["month"]).split("-"))
+        first, last = period_bounds(y, m)
+        return first.isoformat(), last.isoformat()
+    if "year" in d:
+        return f"{d['year']}-01-01", f"{d['year']}-12-31"
+    lo, hi = d["window"]
+    return str(lo), str(hi)
+
+
+@dataclass
+class EventMatchReport:
+    """Extracted events against gold events, with the issue's matching rule."""
+
+    n_gold: int = 0
+    n_extracted: int = 0
+    n_matched_gold: int = 0
+    n_matched_extracted: int = 0
+    n_dated: int = 0
+    missed: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    unmatched: list[tuple[str, str, Any]] = field(default_factory=list)  # label, sentence, event
+
+    @property
+    def recall(self) -> float:
+        return self.n_matched_gold / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.n_matched_extracted / self.n_extracted if self.n_extracted else 0.0
+
+    @property
+    def per_gold(self) -> float:
+        return self.n_extracted / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def dated(self) -> float:
+        return self.n_dated / self.n_matched_gold if self.n_matched_gold else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"{self.n_extracted} events for {self.n_gold} gold events: recall {self.recall:.2f}"
+            f"  precision {self.precision:.2f}  extracted per gold {self.per_gold:.2f}"
+            f"  dated in gold window {self.dated:.2f}"
+        )
+
+
+def event_matches_gold(event: Any, sentence: str, gold: Mapping[str, Any]) -> bool:
+    """The issue's rule: the evidence sentence contains the gold evidence or is contained
+    in it, source and target match a listed actor or its country, the root is listed."""
+    evidence, text = _normalise_quotes(str(gold["evidence"])), _normalise_quotes(sentence)
+    if not (evidence in text or text in evidence):
+        return False
+    if not actor_code_matches(event.source_code, _as_list(gold["source"])):
+        return False
+    if not actor_code_matches(event.target_code, _as_list(gold["target"])):
+        return False
+    return str(event.root) in [str(c).zfill(2) for c in gold["cameo"]]
+
+
+def event_match_report(
+    matches: Iterable[GoldMatch], events_by_article: Mapping[int, Iterable[Any]]
+) -> EventMatchReport:
+    """Precision, recall, events per gold event and dating of the stored events.
+
+    ``matches`` come from ``match_gold_articles`` (stored rows need ``id`` and ``text``);
+    ``events_by_article`` maps a stored article id to its events (``detente.model.Event``:
+    ``source_code``, ``target_code``, ``root``, ``sentence_start``/``end``, ``date``).
+    Gold events of unmatched articles count as missed.
+    """
+    report = EventMatchReport()
+    for match in matches:
+        gold_events = list(match.gold.get("events") or [])
+        report.n_gold += len(gold_events)
+        if match.article is None:
+            report.missed.extend((match.label, g) for g in gold_events)
+            continue
+        text = str(match.article["text"])
+        found: dict[int, list[Any]] = {}
+        for event in events_by_article.get(int(match.article["id"]), []):
+            report.n_extracted += 1
+            sentence = text[event.sentence_start : event.sentence_end]
+            hits = [i for i, g in enumerate(gold_events) if event_matches_gold(event, sentence, g)]
+            for i in hits:
+                found.setdefault(i, []).append(event)
+            if hits:
+                report.n_matched_extracted += 1
+            else:
+                report.unmatched.append((match.label, sentence, event))
+        for i, gold in enumerate(gold_events):
+            if i not in found:
+                report.missed.append((match.label, gold))
+                continue
+            report.n_matched_gold += 1
+            lo, hi = gold_date_window(gold["date"])
+            if any(
+                (e.date.window_start or "0000") <= hi and lo <= (e.date.window_end or "9999")
+                for e in found[i]
+            ):
+                report.n_dated += 1
     return report

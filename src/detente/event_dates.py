@@ -97,6 +97,10 @@ class Reference:
     def of(cls, published: PublicationDate) -> Reference:
         lo = _parse(published.window_start) or _parse(published.date)
         hi = _parse(published.window_end) or _parse(published.date)
+        if lo is not None and hi is None and published.window_start:
+            # "Not before X" (a window open at its end): no upper bound is known, and
+            # relative expressions ("this week") cannot be resolved against it.
+            return cls(lo, None)
         return cls(lo or hi, hi or lo)
 
 
@@ -245,6 +249,10 @@ def publication_window(published: PublicationDate, past: bool) -> EventDate:
     the month before it, and never a single day.
     """
     ref = Reference.of(published)
+    if ref.lo is not None and ref.hi is None:
+        # Published some time after ``lo``: the event is not before (a month before) it.
+        start = ref.lo - timedelta(days=31) if past else ref.lo
+        return EventDate(None, "unknown", start.isoformat(), None, "publication")
     if ref.lo is None or ref.hi is None:
         return EventDate(method="none")
     if past:

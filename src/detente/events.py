@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from .cameo import TARGET_SLOT, CameoCode, Dictionary, Pattern, code_info, dictionary
@@ -29,7 +30,7 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-1"
+CODER_VERSION = "detente-events-2"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -113,9 +114,29 @@ def select_sentences(
         s
         for s in sentences
         if not s.is_caption
-        and s.index in with_actor
+        and (
+            s.index in with_actor or has_collective_parties(article.text[s.start : s.end], lexicon)
+        )
         and has_trigger(article.text[s.start : s.end], lexicon)
     ]
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
+def has_collective_parties(text: str, lexicon: Dictionary) -> bool:
+    """Whether ``text`` has a phrase like "the two sides" / "both parties" (which the
+    coder resolves from context) — a tokenizer-level test like ``has_trigger``."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)]
+    for i, w in enumerate(words):
+        if w in lexicon.collective_modifiers:
+            following = words[i + 1 : i + 3]
+            if any(_singular(f) in lexicon.collective_parties for f in following):
+                return True
+    return False
 
 
 # --- 2. coding one parsed sentence ---------------------------------------------------------
@@ -129,6 +150,9 @@ class _Context:
     mentions: list[Mention]
     previous_people: list[Mention]  # resolved person mentions before this sentence
     lexicon: Dictionary
+    # Resolved actors of other countries named before this sentence, most recent last:
+    # what "the two sides" / "the warring nations" refer to.
+    previous_countries: list[Mention] = field(default_factory=list)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -156,10 +180,162 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
     heads = [token, *[c for c in token.conjuncts if c.i > token.i]]
     result: list[_Actor] = []
     for head in heads:
+        if ctx.mention_at(head) is None:
+            parties = _collective_parties(ctx, head)
+            if parties:
+                result.extend(a for a in parties if all(a.mention != r.mention for r in result))
+                continue
         actor = _actor_of_phrase(ctx, head, depth)
         if actor is not None and all(a.mention != actor.mention for a in result):
             result.append(actor)
     return result
+
+
+# Codes whose act presupposes two other parties: mediation (mediate, offer or ask to
+# mediate), appeals to the parties of a conflict (restraint, talks, settlement) and
+# peacekeeping (peacekeepers stand between the parties).
+_MEDIATION_CODES = frozenset({"045", "039", "028", "038", "025", "026", "027", "074"})
+
+
+def _each_other(verb: Any) -> bool:
+    """Whether the verb's object is "each other" / "one another" (a reciprocal act)."""
+    for tok in verb.subtree:
+        if tok.lower_ == "other" and any(c.lower_ == "each" for c in tok.children):
+            return True
+        if tok.lower_ == "another" and any(c.lower_ == "one" for c in tok.children):
+            return True
+    return False
+
+
+def _context_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The two most recent actors of other countries named before this sentence."""
+    excluded = {_country(m) for m in ctx.mentions} | {_country(a.mention) for a in sources}
+    chosen = _main_parties(ctx, excluded)
+    if len(chosen) < 2:
+        return []
+    return [_Actor(m, "party named before", 0.5) for m in chosen]
+
+
+def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
+    """The two countries the article has named most often before this sentence (the parties
+    of the conflict it is about), leaving out ``excluded``; ties go to the more recent."""
+    counts: dict[str, int] = {}
+    latest: dict[str, tuple[int, Mention]] = {}
+    by_sentence: dict[int, set[str]] = {}
+    for position, m in enumerate(ctx.previous_countries):
+        country = _country(m)
+        if not country or country in excluded or m.kind in ("person", "role"):
+            continue
+        counts[country] = counts.get(country, 0) + 1
+        latest[country] = (position, m)
+        by_sentence.setdefault(m.sentence, set()).add(country)
+    # The parties of a conflict are named together: the pair named in the most sentences
+    # together wins, then the most named countries.
+    pairs: dict[tuple[str, str], int] = {}
+    for countries in by_sentence.values():
+        ordered = sorted(countries)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    if pairs:
+        best = max(
+            pairs,
+            key=lambda p: (
+                pairs[p],
+                counts[p[0]] + counts[p[1]],
+                latest[p[0]][0] + latest[p[1]][0],
+            ),
+        )
+        return [latest[c][1] for c in sorted(best, key=lambda c: latest[c][0])]
+    ranked = sorted(counts, key=lambda c: (counts[c], latest[c][0]), reverse=True)[:2]
+    return [latest[c][1] for c in ranked]
+
+
+def _participle_target(ctx: _Context, verb: Any) -> list[_Actor]:
+    """A participle modifying an object noun: "[the two sides] signed a ceasefire brokered
+    by Moscow" - the act falls on those who hold the noun (the governing verb's subject)."""
+    noun = verb.head
+    if verb.dep_ != "acl" or noun is verb or noun.dep_ not in ("dobj", "nsubjpass"):
+        return []
+    governor = noun.head
+    if governor.pos_ not in ("VERB", "AUX"):
+        return []
+    actors, _ = _subject(ctx, governor)
+    return [_Actor(a.mention, f"holder of '{noun.text}'", 0.8 * a.confidence) for a in actors]
+
+
+def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
+    """ "The two sides", "both parties", "the 2 warring nations": the two most recent
+    actors of distinct countries named before this sentence and not named in it (the
+    parties of a conflict are named before they are referred to collectively)."""
+    lex = ctx.lexicon
+    if token.lemma_.lower() not in lex.collective_parties or token.tag_ not in ("NNS", "NNPS"):
+        return []
+    if not any(c.lower_ in lex.collective_modifiers for c in token.children):
+        return []
+    chosen = _main_parties(ctx, {_country(m) for m in ctx.mentions})
+    if len(chosen) < 2:
+        return []
+    start, end = ctx.offset(token)
+    phrase_start = ctx.sentence.start + min(t.idx for t in token.subtree)
+    text = ctx.article.text[phrase_start:end]
+    # The span is the phrase in this sentence; the code and name are the antecedent's.
+    return [
+        _Actor(replace(m, start=phrase_start, end=end, text=text, sentence=ctx.sentence.index),
+               "collective reference", 0.6)
+        for m in chosen
+    ]  # fmt: skip
+
+
+def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
+    start, _ = ctx.offset(token)
+    own = [m for m in ctx.mentions if m.kind == "country" and m.end <= start]
+    if own:
+        return own[-1]
+    earlier = [m for m in ctx.previous_countries if m.kind == "country"]
+    if not earlier:
+        return None
+    # The most salient country of the last sentence that named one: its first (the subject
+    # position comes first in English), not its last.
+    last_sentence = earlier[-1].sentence
+    return next(m for m in earlier if m.sentence == last_sentence)
+
+
+_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their"})
+
+
+def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
+    clause = pronoun.head
+    if pronoun.dep_ == "poss":
+        clause = clause.head  # "its troops had taken": the noun's verb
+    speech = _speech_governor(ctx, clause)
+    if speech is None:
+        return None
+    for child in speech.children:
+        if child.dep_ in _SUBJECTS and child.i < pronoun.i:
+            actors = _actors_of(ctx, child, depth + 1)
+            if actors and (
+                pronoun.lower_ in ("they", "their") or actors[0].mention.kind != "person"
+            ):
+                return _Actor(actors[0].mention, "pronoun of the speaker", 0.8)
+    return None
+
+
+def _pronoun_antecedent(ctx: _Context, token: Any) -> Mention | None:
+    """He/she: the last person named earlier in the same sentence, else the most recent
+    person named before it; no antecedent when the last sentence named two people of
+    different countries (unsure means no event)."""
+    start, _ = ctx.offset(token)
+    own = [m for m in ctx.mentions if m.kind == "person" and m.end <= start]
+    if own:
+        return own[-1]
+    if not ctx.previous_people:
+        return None
+    last = ctx.previous_people[-1]
+    same_sentence = [m for m in ctx.previous_people if m.sentence == last.sentence]
+    if len({_country(m) for m in same_sentence}) > 1:
+        return None
+    return last
 
 
 def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
@@ -177,6 +353,11 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
             m = ctx.mention_at(child)
             if m is not None:
                 return _Actor(m, "modifier", 0.9)
+        if child.dep_ == "poss" and child.lower_ in ("its", "their") and depth < 3:
+            # "Baku said its troops had ...": the speaker's troops.
+            speaker = _speaker_of(ctx, child, depth)
+            if speaker is not None:
+                return speaker
     # "the government of Azerbaijan", "the authorities of Azerbaijan".
     if token.pos_ in ("NOUN", "PROPN"):
         for child in token.children:
@@ -186,9 +367,27 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
                         m = ctx.mention_at(obj)
                         if m is not None:
                             return _Actor(m, "of-phrase", 0.85)
-    if token.lower_ in _PRONOUNS_PERSON and ctx.previous_people:
-        # He/she: the most recent person named with a resolved actor (one antecedent only).
-        return _Actor(ctx.previous_people[-1], "pronoun", 0.7)
+    if token.lemma_.lower() in ("country", "nation") and token.tag_ == "NN":
+        possessor = next((c for c in token.children if c.dep_ == "poss"), None)
+        if possessor is not None and possessor.lower_ in _PRONOUNS_PERSON:
+            # "his country": the country of the person "his" refers to.
+            antecedent = _pronoun_antecedent(ctx, possessor)
+            return _Actor(antecedent, "his/her country", 0.7) if antecedent else None
+        # "The country recently canceled ...": a bare definite "the country" refers to the
+        # country last named (in this sentence, else before it).
+        determiners = [c.lower_ for c in token.children if c.dep_ == "det"]
+        if determiners == ["the"] and len(list(token.children)) == 1:
+            antecedent = _country_antecedent(ctx, token)
+            return _Actor(antecedent, "definite description", 0.7) if antecedent else None
+    if token.lower_ in _PRONOUNS_SPEAKER and depth < 3:
+        # "Russia said it had brokered a ceasefire", "Baku said its troops ...": in the
+        # complement of a speech verb, "it"/"they" is the speaker.
+        speaker = _speaker_of(ctx, token, depth)
+        if speaker is not None:
+            return speaker
+    if token.lower_ in _PRONOUNS_PERSON:
+        antecedent = _pronoun_antecedent(ctx, token)
+        return _Actor(antecedent, "pronoun", 0.7) if antecedent is not None else None
     return None
 
 
@@ -273,6 +472,19 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
             return _actors_of(ctx, child), "subject"
     if any(c.dep_ == "nsubjpass" for c in verb.children):
         return [], "passive without agent"
+    if verb.tag_ in _FINITE:
+        # A finite verb needs a subject: without one, a finite clause before it with a
+        # subject is the first of a coordinated series the parser split ("X regained
+        # control ..., revoked the autonomy ... and expelled ...").
+        for child in verb.children:
+            before = child.dep_ in ("advcl", "conj") and child.i < verb.i
+            if (
+                before
+                and child.tag_ in _FINITE
+                and any(c.dep_ in _SUBJECTS for c in child.children)
+            ):
+                actors, how = _subject(ctx, child, depth + 1)
+                return actors, f"{how} (shared)"
     head = verb.head
     if verb.dep_ in ("xcomp", "conj", "acomp") and head is not verb:
         # "refused to sign" / "refused ... and criticized": the subject of the head verb.
@@ -301,10 +513,68 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
             actors = _actors_of(ctx, child)
             if actors:
                 return actors
-    return _prep_target(ctx, [head, *matched])
+    found = _prep_target(ctx, [head, *matched])
+    if found:
+        return found
+    objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    objects += [
+        o
+        for p in head.children
+        if p.dep_ == "prep"
+        for o in p.children
+        if o.dep_ in ("pobj", "pcomp")
+    ]
+    return _embedded_target(ctx, objects)
+
+
+# Not searched for the affected party: subordinate clauses, and the by-phrase of a passive
+# participle, which names a doer ("a ceasefire brokered by Moscow").
+_EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
+
+
+def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
+    """The actor named inside an object phrase: the party the act falls on ("revoked the
+    autonomy of Nagorno-Karabakh", "blocked the road linking Armenia with ...", "support
+    for Ukraine's territorial integrity"). Relative and other subordinate clauses are not
+    searched: what they say is not the object."""
+    for phrase in phrases:
+        stack = list(phrase.children)
+        seen: list[Any] = []
+        while stack:
+            tok = stack.pop()
+            if tok.dep_ in _EMBEDDED_STOP:
+                continue
+            seen.append(tok)
+            stack.extend(tok.children)
+        for tok in sorted(seen, key=lambda t: t.i):
+            if ctx.mention_at(tok) is not None:
+                actors = _actors_of(ctx, tok)
+                if actors:
+                    return [_Actor(a.mention, f"inside the object ({a.how})", 0.8 * a.confidence)
+                            for a in actors]  # fmt: skip
+    return []
 
 
 def _prep_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
+    found = _directional_target(ctx, anchors)
+    if found:
+        return found
+    # "support for Azerbaijan", "aid for Ukraine": "for" marks the beneficiary after a noun
+    # (after a verb it marks a reason: "blamed Armenia for ...", "called for ...").
+    nouns = [a for a in anchors if a.pos_ in ("NOUN", "PROPN")]
+    nouns += [c for a in anchors for c in a.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
+    for noun in nouns:
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "for":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        actors = _actors_of(ctx, obj)
+                        if actors:
+                            return actors
+    return []
+
+
+def _directional_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
     for preposition in TARGET_PREPOSITIONS:
         for anchor in anchors:
             for child in anchor.children:
@@ -355,12 +625,20 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             node = head
             continue
         head_lemma = head.lemma_.lower()
-        if node.dep_ == "xcomp" or (node.dep_ == "prep" and head.pos_ == "ADJ"):
+        if node.dep_ == "ccomp" and any(c.dep_ == "neg" for c in head.children):
+            # "This does not mean that Armenia will withdraw": nothing is asserted.
+            found.add("negated")
+        if node.dep_ in ("xcomp", "acl") or (node.dep_ == "prep" and head.pos_ == "ADJ"):
             if head_lemma in lex.negating_verbs:
                 found.add("negated")
             elif head_lemma in lex.planning_verbs:
                 found.add("planned")
         if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
+            found.add("opinion")
+        alleged = node.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+        if alleged and head.head.lemma_.lower() in lex.accusation_verbs:
+            # "accused Armenia of making contradictory statements": what is alleged is
+            # someone's claim, not a reported fact.
             found.add("opinion")
         if node.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children
@@ -442,9 +720,30 @@ def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) ->
         inside = [e for e in expressions if lo <= e.start and e.end <= hi]
         if inside:
             return min(inside, key=lambda e: abs(e.start - trigger.idx)).date
-        if len(expressions) == 1 and _speech_governor(ctx, trigger) is None:
+        speech = _speech_governor(ctx, trigger)
+        if len(expressions) == 1 and speech is None:
             return expressions[0].date
+        if speech is not None:
+            # "Peskov said on Friday that Moscow was ready ...": the statement's date bounds
+            # the reported event (it is that day, or before it when told in the past).
+            own = [t for t in speech.children if t.dep_ not in ("ccomp", "parataxis")]
+            tokens = [t for c in own for t in c.subtree]
+            if tokens:
+                lo = min(t.idx for t in tokens)
+                hi = max(t.idx + len(t.text) for t in tokens)
+                said = [e for e in expressions if lo <= e.start and e.end <= hi]
+                if said:
+                    return _before(said[0].date) if _is_past(trigger) else said[0].date
     return publication_window(ctx.article.published, past=_is_past(trigger))
+
+
+def _before(said: EventDate) -> EventDate:
+    """A past event reported on ``said``: some time in the month up to that day."""
+    if not said.window_end:
+        return said
+    end = date.fromisoformat(said.window_end[:10])
+    start = (end - timedelta(days=31)).isoformat()
+    return EventDate(None, "unknown", start, said.window_end, "reported")
 
 
 def _scope(trigger: Any) -> list[Any]:
@@ -478,6 +777,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     consumed: set[int] = set()
     sent = ctx.sentence
     reporter_fallback = _according_to(ctx)
+    coded_verbs: set[int] = set()
     # Verbs first (they may consume the nouns of light-verb phrases), higher clauses first.
     order = sorted(
         ctx.doc,
@@ -491,8 +791,19 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
+        if is_noun:
+            why_not = _referenced_not_reported(tok, coded_verbs)
+            if why_not is not None:
+                start, end = ctx.offset(tok)
+                candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why_not))
+                continue
         start, end = ctx.offset(tok)
-
+        if ctx.mention_at(tok) is not None:
+            # "Collective Security Treaty Organization": a word of a name is no action.
+            candidates.append(
+                Candidate(sent.index, tok.text, start, end, "rejected", "inside an actor's name")
+            )
+            continue
         local = _local_tokens(tok)
         best = _best_pattern(tok, lex.verbs[lemma] if is_verb else lex.nouns[lemma], local)
         if best is None:
@@ -501,14 +812,24 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             )
             continue
         pattern, matched, slot_token = best
+        figurative = _figurative(ctx, tok, pattern, matched) if is_verb else None
+        if figurative is not None:
+            candidates.append(
+                Candidate(sent.index, tok.text, start, end, "rejected", figurative, pattern.code)
+            )
+            continue
         if is_verb:
             sources, how = _subject(ctx, tok)
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
+            if not targets:
+                targets = _participle_target(ctx, tok)
             modality_token = tok
         else:
-            sources, how, targets, modality_token = _noun_arguments(ctx, tok, matched)
+            sources, how, targets, modality_token = _noun_arguments(
+                ctx, tok, matched, pattern.code[:2]
+            )
         if not sources:
             reason = f"no resolved source actor ({how})"
             candidates.append(
@@ -519,6 +840,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         consumed.update(t.i for t in matched)
         consumed.add(tok.i)
+        if is_verb:
+            coded_verbs.add(tok.i)
         modality = _modality(ctx, modality_token)
         speech = _speech_governor(ctx, modality_token)
         reporter: _Actor | None = reporter_fallback
@@ -532,9 +855,14 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # intent or threat, which did happen.
             info, modality = code_info(shifted[0]), "asserted"
             how = f"{how}; {shifted[1]}"
+        if not targets and info.code[:3] in _MEDIATION_CODES:
+            # Mediation has two parties: unnamed here, they are the parties named before.
+            targets = _context_parties(ctx, sources)
+            how = f"{how}; parties from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
-        reciprocal = not targets and len(sources) > 1 and info.root in _RECIPROCAL_ROOTS
+        reciprocal = not targets and len(sources) > 1
+        reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         for source in sources:
             options = [s for s in sources if s is not source] if reciprocal else targets
             pair_targets: list[_Actor | None] = [
@@ -570,8 +898,6 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                         modality,
                     )  # fmt: skip
                 )
-        if speech is not None and speech.i not in consumed:
-            events.extend(_statement_events(ctx, speech, sources, consumed))
     return events, candidates
 
 
@@ -621,13 +947,47 @@ def _make_event(
     )
 
 
+_DEMONYM_ENDINGS = ("ian", "ean", "ican", "ese", "ish", "i")
+
+
+def _demonym(m: Mention) -> bool:
+    """Whether a mention is a nationality adjective ("Azerbaijani", "Russian"), which names
+    the doer of "the Azerbaijani offensive", unlike a country name ("the Ukraine war")."""
+    text, name = m.text.lower(), (m.actor_name or "").lower()
+    if text == name:
+        return False
+    if text.endswith(_DEMONYM_ENDINGS):
+        return True
+    return text.endswith("n") and bool(name) and name.startswith(text[:-1])
+
+
 def _noun_arguments(
-    ctx: _Context, noun: Any, matched: list[Any]
+    ctx: _Context, noun: Any, matched: list[Any], root: str
 ) -> tuple[list[_Actor], str, list[_Actor], Any]:
-    """Source and target of a nominal event ("Azerbaijan's offensive in Karabakh")."""
+    """Source and target of a nominal event ("Azerbaijan's offensive in Karabakh").
+
+    A proper-noun compound of a conflictual noun names where or on whom it falls, not who
+    does it: "the Ukraine war", "the Gaza blockade", "Russia sanctions"."""
     sources: list[_Actor] = []
+    compound_targets: list[_Actor] = []
     how = "none"
+    conflictual = root >= "13"
+    # "Armenian violence", "the Karabakh fighting": a nationality or place modifier of a
+    # noun that names a situation rather than an act says where, not who did it.
+    situation = noun.lemma_.lower() in ctx.lexicon.situation_nouns
     for child in noun.children:
+        if situation and child.dep_ in ("amod", "compound", "nmod"):
+            continue
+        if child.dep_ == "poss" and child.lower_ in _PRONOUNS_PERSON:
+            # "his formal request": the person "his" refers to.
+            antecedent = _pronoun_antecedent(ctx, child)
+            if antecedent is not None:
+                sources, how = [_Actor(antecedent, "pronoun", 0.7)], "possessive pronoun"
+                break
+        named = ctx.mention_at(child)
+        if conflictual and child.dep_ in ("compound", "nmod") and named and not _demonym(named):
+            compound_targets = _actors_of(ctx, child)
+            continue
         if child.dep_ in ("poss", "amod", "compound", "nmod"):
             m = ctx.mention_at(child)
             if m is not None:
@@ -647,7 +1007,9 @@ def _noun_arguments(
     elif head is not noun and head.pos_ in ("VERB", "AUX"):
         modality_token = head
     # "subjected to an attack": the passive subject is the target.
-    targets = _prep_target(ctx, [noun, *matched])
+    targets = compound_targets or _prep_target(ctx, [noun, *matched])
+    if not targets:
+        targets = _embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"])
     if not targets and noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         for child in head.head.children:
             if child.dep_ == "nsubjpass":
@@ -657,41 +1019,54 @@ def _noun_arguments(
     return sources, how, targets, modality_token
 
 
-def _statement_events(
-    ctx: _Context, speech: Any, reported_sources: list[_Actor], consumed: set[int]
-) -> list[Event]:
-    """The statement that reports an event is an event too: speaker -> 010 -> the actor."""
-    speakers, how = _subject(ctx, speech)
-    if not speakers:
-        return []
-    consumed.add(speech.i)
-    info = code_info("010")
-    modality = _modality(ctx, speech)
-    date = _event_date(ctx, speech, list(speech.subtree), modality)
-    result = []
-    for speaker in speakers:
-        target = next(
-            (s for s in reported_sources if _country(s.mention) != _country(speaker.mention)),
-            None,
-        )
-        confidence = round(0.8 * speaker.confidence * speaker.mention.confidence, 3)
-        pattern = f"speech:{speech.lemma_} reporting a coded event [{how}]"
-        result.append(
-            _make_event(
-                ctx,
-                speaker,
-                target,
-                info,
-                speech,
-                modality,
-                date,
-                None,
-                None,
-                confidence,
-                pattern,
-            )  # fmt: skip
-        )
-    return result
+# Prepositions that make an event noun the setting of the sentence, not what it reports:
+# "outside the CSTO summit", "during the talks", "amid the war", "after the attack".
+_SETTING_PREPOSITIONS = frozenset({"outside", "at", "during", "after", "before", "ahead",
+    "since", "amid", "amidst", "following", "despite", "throughout", "until", "midst"})  # fmt: skip
+
+
+def _referenced_not_reported(noun: Any, coded_verbs: set[int]) -> str | None:
+    """Why an event noun names an event the sentence refers to rather than reports."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ in _SETTING_PREPOSITIONS:
+        return f"the setting of the sentence ('{head.text} ... {noun.text}')"
+    if noun.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPOSITIONS:
+        return f"the setting of the sentence ('{head.head.text} ... {noun.text}')"
+    governor = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
+    if noun.dep_ in ("dobj", "pobj") and governor.i in coded_verbs:
+        # "criticized Russia's war in Ukraine": the war is what the criticism is about.
+        return f"the topic of the event at '{governor.text}'"
+    return None
+
+
+def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
+    """Why a verb trigger is not the act its code means, or None."""
+    matched_ids = {t.i for t in matched}
+    for child in verb.children:
+        particle = child.dep_ == "prt" and child.i not in matched_ids
+        if particle and child.lower_ in ctx.lexicon.meaning_changing_particles:
+            # "held off on", "called off", "backed away": another verb than the pattern's.
+            return f"phrasal verb '{verb.text} {child.text}' is not in the dictionary"
+        if (
+            child.dep_ == "dobj"
+            and child.i not in matched_ids
+            and child.lemma_.lower() in ctx.lexicon.figurative_objects
+        ):
+            return f"figurative object '{child.text}'"
+    if (
+        pattern.code[:2] == "14"
+        and not pattern.words
+        and any(c.dep_ == "dobj" for c in verb.children)
+    ):
+        # Protest verbs are intransitive: "Baku demonstrated its military superiority" is
+        # "showed", "marched troops" is no march of protesters.
+        return f"'{verb.text}' with a direct object is not a protest"
+    if pattern.code[:2] >= "14" and not pattern.words:
+        has_object = any(c.dep_ in ("dobj", "prep", "nsubjpass") for c in verb.children)
+        if not has_object and any(c.dep_ == "ccomp" for c in verb.children):
+            # "demonstrate that ...", "show that ...": a claim about something, not the act.
+            return "clausal complement: the verb reports a claim, not the act"
+    return None
 
 
 # --- 3. a whole article ----------------------------------------------------------------------
@@ -711,20 +1086,45 @@ def code_article(
     lexicon = lexicon or dictionary()
     by_sentence = resolved_mentions_by_sentence(sentences, mentions)
     people: list[Mention] = []
+    countries: list[Mention] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
         doc = docs.get(sentence.index)
         if doc is not None and not sentence.is_caption:
-            ctx = _Context(article, sentence, doc, own, list(people), lexicon)
+            ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
             result.candidates.extend(candidates)
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
+            countries.extend(m for m in own if m.kind not in ("organisation", "group"))
+            countries = countries[-500:]
     result.events = _dedupe(result.events)
+    result.events = _one_per_article(result.events)
     return result
+
+
+def _one_per_article(events: list[Event]) -> list[Event]:
+    """The same act told twice in one article (headline and lead, or a recap) is one event:
+    same source, target, code and modality with overlapping dates. The report kept is the
+    one in the longest sentence (the one that tells most about it)."""
+    best: dict[tuple[Any, ...], Event] = {}
+    order: list[tuple[Any, ...]] = []
+    for e in events:
+        key: tuple[Any, ...] = (e.source_code, e.target_code, e.code, e.modality)
+        previous = best.get(key)
+        if previous is None or not _overlap(previous.date, e.date):
+            if previous is not None:
+                key = (*key, e.sentence)
+            best[key] = e
+            order.append(key)
+            continue
+        if e.sentence_end - e.sentence_start > previous.sentence_end - previous.sentence_start:
+            best[key] = e
+    kept = {id(best[k]) for k in order}
+    return [e for e in events if id(e) in kept]
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
