@@ -28,7 +28,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -107,6 +107,7 @@ class Token:
     sentence_initial: bool
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_token(word: str) -> str:
     """Lower case, NFKC, one apostrophe, digit separators dropped ("1,960" -> "1960")."""
     if not word.isascii():
@@ -118,6 +119,17 @@ def normalise_token(word: str) -> str:
 
 
 def tokens(text: str) -> list[Token]:
+    """The word tokens of a text. Copy detection tokenises the same text for its fingerprint
+    and again for every alignment it takes part in, so recent texts are cached."""
+    return list(_cached_tokens(text))
+
+
+@lru_cache(maxsize=512)
+def _cached_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(_tokenise(text))
+
+
+def _tokenise(text: str) -> list[Token]:
     result: list[Token] = []
     previous_end = 0
     initial = True
