@@ -307,6 +307,7 @@ STORY_FIELDS = (
     "start",
     "end",
     "article_ids",
+    "secondary_article_ids",
     "actors",
     "n_sources",
     "n_articles",
