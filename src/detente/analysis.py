@@ -91,6 +91,7 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
             end=date.fromisoformat(r["end"]) if r["end"] else None,
             actors=Counter(r["actors"]),
             article_ids=list(r["article_ids"]),
+            secondary_ids=list(r["secondary_ids"]),
             title=r["title"],
         )
         for r in rows
@@ -114,14 +115,17 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
         next_id,
         settings.story_threshold,
         settings.story_window_days,
+        settings.story_secondary_threshold,
     )
     day_of = {d.article_id: d.day for d in docs}
     store.add_story_terms(t for t, n in (df_counter - before).items() for _ in range(n))
     changed = [s for s in state if s.changed]
-    member_ids = [i for s in changed for i in s.article_ids]
+    member_ids = [i for s in changed for i in s.article_ids + s.secondary_ids]
     origins = store.origin_ids(member_ids)
     titles = store.article_titles(member_ids)
     for s in changed:
+        # The title comes from the primary members: what the story is mainly about.
+        members = s.article_ids + s.secondary_ids
         store.save_story(
             {
                 "id": s.id,
@@ -130,22 +134,20 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
                 ),
                 "start": s.start.isoformat() if s.start else None,
                 "end": s.end.isoformat() if s.end else None,
-                "n_articles": s.n_articles,
-                "n_sources": len({origins.get(i, i) for i in s.article_ids}),
+                "n_articles": len(members),
+                "n_sources": len({origins.get(i, i) for i in members}),
                 "actors": dict(s.actors.most_common(20)),
                 "terms": stories.key_terms(s, df_counter, n_docs, 12),
                 "centroid": s.centroid,
             }
         )
-    store.add_story_articles(
-        (
-            a.article_id,
-            a.story_id,
-            a.similarity,
-            day.isoformat() if (day := day_of.get(a.article_id)) else None,
-        )
-        for a in assignments
-    )
+    memberships: list[tuple[int, int, str, float, str | None]] = []
+    for a in assignments:
+        day = day_of.get(a.article_id)
+        iso = day.isoformat() if day else None
+        memberships.append((a.article_id, a.story_id, "primary", a.similarity, iso))
+        memberships.extend((a.article_id, sid, "secondary", sim, iso) for sid, sim in a.secondary)
+    store.add_story_articles(memberships)
 
 
 def _refresh_claims(store: Store, whats: set[str]) -> None:
@@ -305,6 +307,7 @@ STORY_FIELDS = (
     "start",
     "end",
     "article_ids",
+    "secondary_article_ids",
     "actors",
     "n_sources",
     "n_articles",

@@ -71,6 +71,10 @@ class Settings:
     # actors) when the similarity reaches this, within this many days of the story's period.
     story_threshold: float = 0.25
     story_window_days: int = 30
+    # An article also joins (as a secondary member) every other story within the window
+    # whose similarity reaches this: articles that bridge two developing stories. Tuned on
+    # the bundled sample corpus (docs/evaluation.md); 1.0 or more turns it off.
+    story_secondary_threshold: float = 0.2
     # Event modalities left out of relation counts: what did not (or not yet) happen.
     analysis_excluded_modalities: tuple[str, ...] = (
         "hypothetical",

@@ -430,6 +430,30 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        8,
+        "stories: an article may belong to several stories (one primary, others secondary)",
+        # News articles often bridge two developing stories. Existing memberships become
+        # primary ones, in their original order (the rowid order story assignment replays).
+        """
+        CREATE TABLE story_articles_v8 (
+            story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('primary', 'secondary')),
+            similarity REAL NOT NULL,
+            day TEXT,
+            PRIMARY KEY (story_id, article_id)
+        );
+        INSERT INTO story_articles_v8 (story_id, article_id, role, similarity, day)
+            SELECT story_id, article_id, 'primary', similarity, day FROM story_articles
+            ORDER BY rowid;
+        DROP TABLE story_articles;
+        ALTER TABLE story_articles_v8 RENAME TO story_articles;
+        CREATE UNIQUE INDEX story_articles_primary ON story_articles(article_id)
+            WHERE role = 'primary';
+        CREATE INDEX story_articles_article ON story_articles(article_id, role);
+        """,
+    ),
 ]
 
 _EVENT_COLUMNS = (
@@ -1240,29 +1264,49 @@ class Store:
         document frequency of every term, the number of documents and the next story id."""
         stories = []
         members: dict[int, list[int]] = {}
-        for r in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY rowid"):
-            members.setdefault(r[0], []).append(r[1])
+        secondary: dict[int, list[int]] = {}
+        for r in self.db.execute(
+            "SELECT story_id, article_id, role FROM story_articles ORDER BY rowid"
+        ):
+            (members if r[2] == "primary" else secondary).setdefault(r[0], []).append(r[1])
         for r in self.db.execute("SELECT * FROM stories ORDER BY id"):
             d = dict(r)
             d["centroid"] = json.loads(d["centroid"])
             d["actors"] = json.loads(d["actors"])
             d["article_ids"] = members.get(d["id"], [])
+            d["secondary_ids"] = secondary.get(d["id"], [])
             stories.append(d)
         df = {r[0]: r[1] for r in self.db.execute("SELECT term, df FROM story_terms")}
-        n_docs = self.db.execute("SELECT COUNT(*) FROM story_articles").fetchone()[0]
+        n_docs = self.db.execute(
+            "SELECT COUNT(*) FROM story_articles WHERE role = 'primary'"
+        ).fetchone()[0]
         next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM stories").fetchone()[0]
         return stories, df, int(n_docs), int(next_id)
 
     def story_article_ids(self, article_ids: Iterable[int]) -> dict[int, int]:
-        """Article id -> story id, for the given articles that have a story."""
+        """Article id -> primary story id, for the given articles that have a story."""
         wanted = sorted(set(article_ids))
         result: dict[int, int] = {}
         for chunk, marks in _id_chunks(wanted):
             for r in self.db.execute(
-                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})",
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks}) "
+                "AND role = 'primary'",
                 chunk,
             ):
                 result[r[0]] = r[1]
+        return result
+
+    def story_memberships(self, article_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Article id -> every story it belongs to, its primary story first."""
+        wanted = sorted(set(article_ids))
+        result: dict[int, list[int]] = {}
+        for chunk, marks in _id_chunks(wanted):
+            for r in self.db.execute(
+                f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, role = 'secondary', story_id",
+                chunk,
+            ):
+                result.setdefault(r[0], []).append(r[1])
         return result
 
     def save_story(self, story: dict[str, Any]) -> None:
@@ -1287,14 +1331,22 @@ class Store:
             ),
         )
 
-    def add_story_articles(self, rows: Iterable[tuple[int, int, float, str | None]]) -> None:
-        """(article_id, story_id, similarity, day) rows."""
-        self.db.executemany(
-            "INSERT INTO story_articles (article_id, story_id, similarity, day) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
-            "story_id = excluded.story_id, similarity = excluded.similarity, day = excluded.day",
-            rows,
-        )
+    def add_story_articles(self, rows: Iterable[tuple[int, int, str, float, str | None]]) -> None:
+        """(article_id, story_id, role, similarity, day) rows; role 'primary' or 'secondary'.
+        An article's primary membership replaces any earlier one (one primary story each)."""
+        for article_id, story_id, role, similarity, day in rows:
+            if role == "primary":
+                self.db.execute(
+                    "DELETE FROM story_articles WHERE article_id = ? AND role = 'primary' "
+                    "AND story_id != ?",
+                    (article_id, story_id),
+                )
+            self.db.execute(
+                "INSERT INTO story_articles (article_id, story_id, role, similarity, day) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(story_id, article_id) DO UPDATE SET "
+                "role = excluded.role, similarity = excluded.similarity, day = excluded.day",
+                (article_id, story_id, role, similarity, day),
+            )
 
     def add_story_terms(self, terms: Iterable[str]) -> None:
         self.db.executemany(
@@ -1316,17 +1368,22 @@ class Store:
         rows = [dict(r) for r in self.db.execute(sql, params)]
         ids = [r["id"] for r in rows]
         members: dict[int, list[int]] = {}
+        secondary: dict[int, list[int]] = {}
         for chunk, marks in _id_chunks(ids):
             for r in self.db.execute(
-                f"SELECT story_id, article_id FROM story_articles WHERE story_id IN ({marks}) "
-                "ORDER BY COALESCE(day, '9999'), article_id",
+                f"SELECT story_id, article_id, role FROM story_articles "
+                f"WHERE story_id IN ({marks}) ORDER BY COALESCE(day, '9999'), article_id",
                 chunk,
             ):
                 members.setdefault(r[0], []).append(r[1])
+                if r[2] == "secondary":
+                    secondary.setdefault(r[0], []).append(r[1])
         for r in rows:
             r["actors"] = json.loads(r["actors"])
             r["terms"] = json.loads(r["terms"])
+            # Every member, secondary ones (articles whose primary story is another) too.
             r["article_ids"] = members.get(r["id"], [])
+            r["secondary_article_ids"] = secondary.get(r["id"], [])
         return rows
 
     def story(self, story_id: int) -> dict[str, Any] | None:
@@ -1344,7 +1401,7 @@ class Store:
             dict(r)
             for r in self.db.execute(
                 "SELECT a.id, a.title, a.outlet, a.url, a.published, a.published_start, "
-                "a.published_end, s.similarity, s.day FROM story_articles s "
+                "a.published_end, s.role, s.similarity, s.day FROM story_articles s "
                 "JOIN articles a ON a.id = s.article_id WHERE s.story_id = ? "
                 "ORDER BY COALESCE(s.day, a.published_start, '9999'), a.id",
                 (story_id,),

@@ -43,6 +43,10 @@ EVENT_TERM_COUNT = 2
 # blockade run for months; the farther apart, the more alike two reports must be).
 MAX_GAP_DAYS = 180
 GAP_PENALTY = 0.02
+# A secondary story must be nearly as close as the primary one: an article that bridges two
+# stories reports both about equally, while one that merely mentions the background of
+# another story is much closer to its own.
+SECONDARY_RATIO = 0.8
 # Text dates older than this before the publication window are history, not the story.
 HISTORY_DAYS = 365
 
@@ -70,6 +74,9 @@ class Story:
     end: date | None = None
     actors: Counter[str] = field(default_factory=Counter)
     article_ids: list[int] = field(default_factory=list)
+    # Articles whose primary story is another but that also report this one; they count
+    # as members (sources, titles) without moving the centroid or the period.
+    secondary_ids: list[int] = field(default_factory=list)
     title: str = ""
     changed: bool = False
 
@@ -80,6 +87,8 @@ class Assignment:
     story_id: int
     similarity: float  # 0.0 for the article that opened the story
     created: bool
+    # (story id, similarity) of the other stories the article also belongs to.
+    secondary: tuple[tuple[int, float], ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -212,8 +221,18 @@ def assign(
     next_id: int,
     threshold: float,
     window_days: int,
+    secondary_threshold: float | None = None,
 ) -> tuple[list[Assignment], int]:
     """Assign ``docs`` (in the order given: oldest first) to ``stories``, opening new ones.
+
+    Each article gets one primary story: the most similar one when it reaches
+    ``threshold``, else a new one. It is also a secondary member of every other story whose
+    similarity reaches ``secondary_threshold`` (None: no secondary memberships) and whose
+    period is within ``window_days`` of its (known) day, when it joined an existing primary
+    story and the other story is nearly as close (``SECONDARY_RATIO``): an article that
+    bridges two developing stories (a summit that discusses a blockade) reports both.
+    Secondary members do not move a story's centroid or period, so a story cannot drift
+    through them.
 
     Updates ``stories`` (marking changed ones), ``df`` in place; returns the assignments and
     the new document count.
@@ -226,12 +245,18 @@ def assign(
         vec = unit_vector(counts)
         best: Story | None = None
         best_sim = 0.0
+        candidates: list[tuple[Story, float]] = []
         for story in stories:
             gap = gap_days(story, doc.day)
             if gap > max(window_days, MAX_GAP_DAYS):
                 continue
             sim = similarity(vec, story, df, n_docs)
             sim -= GAP_PENALTY * max(0, gap - window_days) / 30
+            # A second story is a stronger claim than the first: both periods must be known
+            # and overlap within the window (an undated article could bridge anything).
+            dated = doc.day is not None and story.start is not None
+            if secondary_threshold is not None and dated and gap <= window_days:
+                candidates.append((story, sim))
             if sim > best_sim:
                 best, best_sim = story, sim
         created = best is None or best_sim < threshold
@@ -242,7 +267,20 @@ def assign(
             best_sim = 0.0
         assert best is not None
         _add(best, doc, vec)
-        result.append(Assignment(doc.article_id, best.id, round(best_sim, 4), created))
+        also = []
+        # Only an article that joined a story can bridge two: one that opened a new story
+        # was not close enough to any.
+        for story, sim in [] if created else candidates:
+            if (
+                story is not best
+                and secondary_threshold is not None
+                and sim >= secondary_threshold
+                and sim >= SECONDARY_RATIO * best_sim
+            ):
+                story.secondary_ids.append(doc.article_id)
+                story.changed = True
+                also.append((story.id, round(sim, 4)))
+        result.append(Assignment(doc.article_id, best.id, round(best_sim, 4), created, tuple(also)))
     return result, n_docs
 
 
