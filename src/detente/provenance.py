@@ -124,6 +124,12 @@ def tokens(text: str) -> list[Token]:
     return list(_cached_tokens(text))
 
 
+def clear_caches() -> None:
+    """Forget cached tokenisations (benchmarks start cold)."""
+    _cached_tokens.cache_clear()
+    normalise_token.cache_clear()
+
+
 @lru_cache(maxsize=512)
 def _cached_tokens(text: str) -> tuple[Token, ...]:
     return tuple(_tokenise(text))

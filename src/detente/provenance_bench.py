@@ -191,6 +191,7 @@ def load_corpus(corpus: Path, workdir: Path) -> tuple[list[Article], list[set[in
 
 def detect(articles: list[Article]) -> tuple[list[provenance.CopyLink], float]:
     """Index and look up every article in order; returns the links and the seconds taken."""
+    provenance.clear_caches()
     index = provenance.CopyIndex()
     known: dict[int, tuple[provenance.Fingerprint, str]] = {}
     links = []
