@@ -243,3 +243,19 @@ def test_seed_rus_arm_net_negative_with_evidence(seeds_db: Any) -> None:
     assert s.goldstein_sum < 0
     evidence = analysis.dyad_evidence(store, "RUS", "ARM")
     assert evidence and all(r["sentence_text"] for r in evidence)
+
+
+def test_series_as_dict_is_the_plain_dataclass_view(rel_store: Store) -> None:
+    """The API's hand-built JSON view holds exactly the dataclass fields (and the mean)."""
+    import dataclasses
+    import json
+
+    _load(
+        rel_store,
+        [[_event("AZE", "ARM", "19", "2023-09-19"), _event("ARM", "AZE", "11", "2023-10-24")]],
+    )
+    found = analysis.dyad(rel_store, "AZE", "ARM", "week")
+    assert len(found.points) == 6  # quiet weeks filled in
+    expected = dataclasses.asdict(found) | {"goldstein_mean": found.goldstein_mean}
+    assert found.as_dict() == expected
+    json.dumps(found.as_dict())  # plain JSON types only

@@ -91,6 +91,7 @@ def units_for_events(
     return out
 
 
+@lru_cache(maxsize=65536)
 def period_of(day: str, grain: str) -> str:
     if grain == "day":
         return day
@@ -100,6 +101,7 @@ def period_of(day: str, grain: str) -> str:
     return (d - timedelta(days=d.weekday())).isoformat()
 
 
+@lru_cache(maxsize=65536)
 def period_bounds(period: str, grain: str) -> tuple[str, str]:
     """First and last day of a period label."""
     if grain == "day":
@@ -197,6 +199,20 @@ class Point:
     quad_counts: dict[str, int]
     root_counts: dict[str, int]
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "start": self.start,
+            "end": self.end,
+            "n_events": self.n_events,
+            "n_mentions": self.n_mentions,
+            "n_sources": self.n_sources,
+            "goldstein_sum": self.goldstein_sum,
+            "goldstein_mean": self.goldstein_mean,
+            "quad_counts": dict(self.quad_counts),
+            "root_counts": dict(self.root_counts),
+        }
+
     @property
     def cooperation(self) -> int:
         return self.quad_counts["1"] + self.quad_counts["2"]
@@ -223,9 +239,20 @@ class Series:
         return round(self.goldstein_sum / self.n_events, 4) if self.n_events else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["goldstein_mean"] = self.goldstein_mean
-        return d
+        # By hand: dataclasses.asdict deep-copies every value and costs the API endpoint
+        # several milliseconds on a long weekly series.
+        return {
+            "source": self.source,
+            "target": self.target,
+            "direction": self.direction,
+            "grain": self.grain,
+            "points": [point.as_dict() for point in self.points],
+            "trend": self.trend,
+            "change_points": list(self.change_points),
+            "n_events": self.n_events,
+            "goldstein_sum": self.goldstein_sum,
+            "goldstein_mean": self.goldstein_mean,
+        }
 
 
 def _point(row: Mapping[str, Any], grain: str) -> Point:
@@ -301,6 +328,7 @@ def _empty(period: str, grain: str) -> Point:
     return Point(period, start, end, 0, 0, 0, 0.0, 0.0, zero, {})
 
 
+@lru_cache(maxsize=65536)
 def _next_period(period: str, grain: str) -> str:
     _, end = period_bounds(period, grain)
     return period_of((date.fromisoformat(end) + timedelta(days=1)).isoformat(), grain)
