@@ -99,6 +99,72 @@ def test_shared_actors_raise_similarity() -> None:
     assert sim(doc(2, SUDAN, None, {"RUS", "UKR", "TUR"})) > sim(doc(2, SUDAN, None))
 
 
+# Two reports of one mountain-pass closure, and a report of a port strike in the same
+# (invented) province: the three share the province's names, not their news.
+PASS_1 = (
+    "Villagers blocked the Kestrel Pass highway with tractors, stopping fuel lorries bound "
+    "for the Varna valley for a third day in the province of Ostrava. "
+)
+PASS_2 = (
+    "Tractors still block the Kestrel Pass highway; fuel lorries for the Varna valley are "
+    "queueing at the checkpoint as the villagers refuse to leave, Ostrava officials said. "
+)
+PORT = (
+    "Dockers at the port of Ostrava walked out over unpaid wages, leaving container ships "
+    "waiting offshore while the province's governor met the union. "
+)
+
+
+def _story_of(*texts: str) -> stories.Story:
+    story = stories.Story(1)
+    for i, text in enumerate(texts):
+        member = doc(i + 1, text, None)
+        stories._add(story, member, stories.unit_vector(stories.doc_counts(member)))
+    return story
+
+
+def test_coherence_of_a_story() -> None:
+    assert stories.coherence(_story_of(PASS_1)) == 1.0
+    assert stories.coherence(_story_of(PASS_1, PASS_1)) == pytest.approx(1.0)
+    # Members with no word in common: the centroid is 1/sqrt(2) of their number.
+    assert stories.coherence(_story_of(PASS_1, SUDAN)) == pytest.approx(2**-0.5)
+    assert stories.coherence(_story_of(PASS_1, PASS_2)) > stories.coherence(_story_of(PASS_1, PORT))
+
+
+def test_coherence_one_is_average_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With exponent 1 (and every term equally weighted) the similarity to a story is the
+    mean of the similarities to its members."""
+    monkeypatch.setattr(stories, "COHERENCE_EXPONENT", 1.0)
+    members = [PASS_1, PORT, SUDAN]
+    story = _story_of(*members)
+    texts = [*members, PASS_2]
+    vectors = [
+        stories.unit_vector(stories.doc_counts(doc(i, t, None))) for i, t in enumerate(texts)
+    ]
+    # A term in every document has IDF 1: plain cosines.
+    df: Counter[str] = Counter({t: 4 for v in vectors for t in v})
+    new = vectors[-1]
+    mean = sum(stories.cosine(new, v, df, 4) for v in vectors[:3]) / 3
+    assert stories.similarity(new, story, df, 4) == pytest.approx(mean)
+
+
+def test_a_story_of_mixed_news_attracts_less_than_its_centroid_suggests() -> None:
+    """Chaining: a story that a port strike joined because it shares the province's names
+    must not pull in the next report on the pass closure as if the two were one story."""
+    mixed = _story_of(PASS_1, PORT)
+    df: Counter[str] = Counter()
+    for text in (PASS_1, PORT, PASS_2):
+        df.update(stories.doc_counts(doc(0, text, None)).keys())
+    vec = stories.unit_vector(stories.doc_counts(doc(3, PASS_2, None)))
+    cos = stories.cosine(vec, mixed.centroid, df, 3)
+    assert stories.similarity(vec, mixed, df, 3) == pytest.approx(
+        cos * stories.coherence(mixed) ** stories.COHERENCE_EXPONENT
+    )
+    assert stories.similarity(vec, mixed, df, 3) < cos
+    # The same report is closer to a story of the pass closure alone.
+    assert stories.similarity(vec, _story_of(PASS_1), df, 3) > stories.similarity(vec, mixed, df, 3)
+
+
 def test_title_is_the_most_central_headline() -> None:
     state: list[stories.Story] = []
     df: Counter[str] = Counter()
@@ -318,11 +384,11 @@ def pairwise_f1(
     return p, r, (2 * p * r / (p + r) if tp else 0.0)
 
 
-# Measured 2026-11-24 (second pass): 0.44 (P 0.33, R 0.67; {001, 002, 003, 004}, {000}).
-# Only 002 is dated (by its publication date); the others have open-ended publication
-# windows and no explicitly dated events, so no time bound keeps 003 and 004 (2022) out of
-# the September 2023 story, and all five discuss the same actors and region.
-@pytest.mark.xfail(reason="seed stories: pairwise F1 0.44 < 0.8 (see docs/evaluation.md)")
+# Measured 2026-11-23 (fourth pass, coherence-scaled similarity): 0.80 (P 1.00, R 0.67;
+# {002, 001}, {003, 004}, {000}); before it 0.44. The margins are thin (see
+# docs/evaluation.md): 003 misses the offensive story by 0.002 and 004 prefers 003's story
+# to it by 0.001, since four of the five seeds are undated and all five share one region's
+# vocabulary.
 def test_seed_stories_recovered(seeds_db: Any) -> None:
     store, by_file = seeds_db
     gold_doc = yaml.safe_load(

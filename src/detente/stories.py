@@ -5,10 +5,13 @@ English stop words) over its headline and text, plus one feature per actor it me
 the trigger words of its events (what happened, not only who). A story keeps the sum of its
 members' unit vectors (its centroid), its actors and its period. An article's date is its
 publication day or, when that is unknown, the month its explicitly dated events cluster in
-(``story_day``). A new article joins the most similar story when the similarity reaches
-``story_threshold``; beyond ``story_window_days`` of the story's period the similarity it
-needs rises with the gap, and past ``MAX_GAP_DAYS`` the story is closed to it; otherwise
-it opens a new story.
+(``story_day``). The similarity of an article and a story is the TF-IDF cosine with its
+centroid scaled by the story's coherence (``coherence``: between the centroid's cosine and
+the mean similarity to the members), so a story that grew by chaining reports that only
+share a region's names does not keep attracting more. A new article joins the most
+similar story when the similarity reaches ``story_threshold``; beyond ``story_window_days``
+of the story's period the similarity it needs rises with the gap, and past
+``MAX_GAP_DAYS`` the story is closed to it; otherwise it opens a new story.
 Story ids never change once given: nothing is re-clustered, so an analyst's bookmarks stay
 valid as news arrives. IDF weights come from the document frequencies of every article
 seen so far and are applied at comparison time, so the centroids need no rewriting when
@@ -49,6 +52,11 @@ GAP_PENALTY = 0.02
 SECONDARY_RATIO = 0.8
 # Text dates older than this before the publication window are history, not the story.
 HISTORY_DAYS = 365
+# How much a story's coherence scales the similarity an article has with it (see
+# ``coherence``): 0 compares with the centroid alone, 1 is average linkage (the mean
+# similarity to the members); in between, a story whose members have little in common
+# attracts less than one whose members tell the same news.
+COHERENCE_EXPONENT = 0.5
 
 
 @dataclass(frozen=True)
@@ -206,11 +214,31 @@ def gap_days(story: Story, day: date | None) -> int:
     return max(0, (day - story.end).days)
 
 
+def coherence(story: Story) -> float:
+    """How much a story's members have in common: the length of the sum of their unit
+    vectors over their number (1.0 when they are identical or there is one; the root of
+    their mean pairwise cosine for many members).
+
+    A centroid's cosine overstates how close an article is to a story whose members differ:
+    the average of dissimilar vectors is short and generic, and it points towards whatever
+    they share (a region's names), so each article that joins makes the story easier to
+    join for the next one on a neighbouring topic (chaining). The mean similarity to the
+    members (average linkage) is the centroid's cosine times this factor.
+    """
+    k = len(story.article_ids) or story.n_articles
+    if k <= 1:
+        return 1.0
+    norm = math.sqrt(sum(w * w for w in story.centroid.values()))
+    return min(1.0, norm / k)
+
+
 def similarity(
     doc_vec: Mapping[str, float], story: Story, df: Mapping[str, int], n_docs: int
 ) -> float:
-    """TF-IDF cosine of an article and a story centroid (words and actors)."""
-    return cosine(doc_vec, story.centroid, df, n_docs)
+    """TF-IDF cosine of an article and a story centroid (words and actors), scaled by the
+    story's coherence (``COHERENCE_EXPONENT``)."""
+    scale = coherence(story) ** COHERENCE_EXPONENT if COHERENCE_EXPONENT else 1.0
+    return cosine(doc_vec, story.centroid, df, n_docs) * scale
 
 
 def assign(
