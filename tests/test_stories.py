@@ -331,6 +331,48 @@ def test_no_secondary_membership_when_off_or_out_of_the_window() -> None:
     assert all(sid != result[0].story_id for sid, _ in result[2].secondary)
 
 
+def _undated_bridge(second_day: date | None) -> list[stories.Assignment]:
+    first = date(2022, 12, 14)
+    docs = [doc(1, BLOCKADE, first), doc(2, SUMMIT, second_day), doc(3, BRIDGE, None)]
+    result, _ = stories.assign(docs, [], Counter(), 0, 1, 0.2, 30, 0.1)
+    return result
+
+
+def test_an_undated_article_bridges_two_dated_stories_close_in_time() -> None:
+    """A report without a date that sums up two phases of one crisis (stories 48 days
+    apart: beyond the window, within ``MAX_GAP_DAYS``) belongs to both."""
+    result = _undated_bridge(date(2022, 12, 14) + timedelta(days=48))
+    assert [a.created for a in result] == [True, True, False]
+    assert len(result[2].secondary) == 1
+    assert {result[2].story_id, result[2].secondary[0][0]} == {
+        result[0].story_id,
+        result[1].story_id,
+    }
+
+
+def test_an_undated_article_bridges_nothing_time_cannot_confirm() -> None:
+    # One of the two stories is undated: nothing says the two are one period.
+    assert _undated_bridge(None)[2].secondary == ()
+    # The stories are too far apart for one developing story.
+    far = date(2022, 12, 14) + timedelta(days=stories.MAX_GAP_DAYS + 30)
+    assert _undated_bridge(far)[2].secondary == ()
+
+
+def test_period_gap() -> None:
+    a = stories.Story(1, start=date(2022, 12, 1), end=date(2022, 12, 10))
+    assert (
+        stories.period_gap(a, stories.Story(2, start=date(2022, 12, 5), end=date(2023, 1, 1))) == 0
+    )
+    assert (
+        stories.period_gap(a, stories.Story(3, start=date(2023, 1, 9), end=date(2023, 1, 9))) == 30
+    )
+    assert (
+        stories.period_gap(stories.Story(4, start=date(2022, 11, 1), end=date(2022, 11, 1)), a)
+        == 30
+    )
+    assert stories.period_gap(a, stories.Story(5)) is None
+
+
 def test_stage_stores_secondary_memberships(tmp_path: Path) -> None:
     settings = Settings(db=tmp_path / "s.db", story_threshold=0.2, story_secondary_threshold=0.1)
     with Store(settings.db) as store:
@@ -428,7 +470,7 @@ def test_sample_corpus_stories(sample_db: Store) -> None:
     predicted = sample_db.story_memberships(r["id"] for r in rows)
     precision, recall, f1 = pairwise_f1(predicted, gold)
     # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.
-    assert f1 >= 0.75, (precision, recall, f1)
+    assert f1 >= 0.78, (precision, recall, f1)
 
 
 def test_migration_8_keeps_the_stories_of_an_old_database(

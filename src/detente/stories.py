@@ -255,10 +255,11 @@ def assign(
 
     Each article gets one primary story: the most similar one when it reaches
     ``threshold``, else a new one. It is also a secondary member of every other story whose
-    similarity reaches ``secondary_threshold`` (None: no secondary memberships) and whose
-    period is within ``window_days`` of its (known) day, when it joined an existing primary
-    story and the other story is nearly as close (``SECONDARY_RATIO``): an article that
-    bridges two developing stories (a summit that discusses a blockade) reports both.
+    similarity reaches ``secondary_threshold`` (None: no secondary memberships) and that
+    time allows (``_bridgeable``: within ``window_days`` of its day; for an undated article,
+    both stories dated and close), when it joined an existing primary story and the other
+    story is nearly as close (``SECONDARY_RATIO``): an article that bridges two developing
+    stories (a summit that discusses a blockade) reports both.
     Secondary members do not move a story's centroid or period, so a story cannot drift
     through them.
 
@@ -279,11 +280,8 @@ def assign(
             if gap > max(window_days, MAX_GAP_DAYS):
                 continue
             sim = similarity(vec, story, df, n_docs)
-            sim -= GAP_PENALTY * max(0, gap - window_days) / 30
-            # A second story is a stronger claim than the first: both periods must be known
-            # and overlap within the window (an undated article could bridge anything).
-            dated = doc.day is not None and story.start is not None
-            if secondary_threshold is not None and dated and gap <= window_days:
+            sim -= gap_penalty(gap, window_days)
+            if secondary_threshold is not None:
                 candidates.append((story, sim))
             if sim > best_sim:
                 best, best_sim = story, sim
@@ -299,17 +297,49 @@ def assign(
         # Only an article that joined a story can bridge two: one that opened a new story
         # was not close enough to any.
         for story, sim in [] if created else candidates:
-            if (
-                story is not best
-                and secondary_threshold is not None
-                and sim >= secondary_threshold
-                and sim >= SECONDARY_RATIO * best_sim
-            ):
+            if story is best or secondary_threshold is None:
+                continue
+            bridge = _bridgeable(doc.day, best, story, window_days)
+            if bridge is None:
+                continue
+            sim = sim if doc.day is not None else sim - gap_penalty(bridge, window_days)
+            if sim >= secondary_threshold and sim >= SECONDARY_RATIO * best_sim:
                 story.secondary_ids.append(doc.article_id)
                 story.changed = True
                 also.append((story.id, round(sim, 4)))
         result.append(Assignment(doc.article_id, best.id, round(best_sim, 4), created, tuple(also)))
     return result, n_docs
+
+
+def gap_penalty(gap: int, window_days: int) -> float:
+    """What a gap of ``gap`` days beyond the window costs in similarity."""
+    return GAP_PENALTY * max(0, gap - window_days) / 30
+
+
+def period_gap(a: Story, b: Story) -> int | None:
+    """Days between two stories' periods (0 when they overlap); None when either is undated."""
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return None
+    return max(0, (b.start - a.end).days, (a.start - b.end).days)
+
+
+def _bridgeable(day: date | None, primary: Story, other: Story, window_days: int) -> int | None:
+    """Whether an article can also belong to ``other``, and the gap its similarity pays.
+
+    A second story is a stronger claim than the first, so time must allow it. A dated
+    article: ``other``'s period is within the window of its day (gap 0). An undated article
+    (it could bridge anything by its own date): both stories are dated and their periods
+    are at most ``MAX_GAP_DAYS`` apart (the gap beyond the window costs as for a primary
+    story), as when a report without a date sums up two phases of one crisis.
+    """
+    if day is not None:
+        if other.start is None:
+            return None
+        return 0 if gap_days(other, day) <= window_days else None
+    gap = period_gap(primary, other)
+    if gap is None or gap > max(window_days, MAX_GAP_DAYS):
+        return None
+    return gap
 
 
 def _add(story: Story, doc: StoryDoc, vec: Mapping[str, float]) -> None:
