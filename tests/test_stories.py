@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 from conftest import hand_article
 from detente import analysis, stories
 from detente.data import sample_corpus_path
+from detente.event_dates import recency_expression
 from detente.model import Article, Event, EventDate, PublicationDate
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
@@ -222,6 +224,44 @@ def test_story_day_comes_from_explicit_event_dates_when_publication_is_open() ->
     assert stories.story_day(article, events) == date(2022, 12, 15)
     assert stories.event_terms(events).count("strike") == 0
     assert stories.story_day(article, events[3:5]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("Deputies in Ostrava voted on Tuesday to leave the customs union.", "on Tuesday"),
+        ("The governor resigned yesterday after the port strike.", "yesterday"),
+        ("Dockers walked out earlier this week over unpaid wages.", "earlier this week"),
+        ("Deputies voted on Tuesday, 14 March 2023, to leave the union.", None),
+        ("Deputies voted in March 2023 to leave the union.", None),
+        ("Deputies voted to leave the customs union.", None),
+    ],
+)
+def test_recency_expression(text: str, expression: str | None) -> None:
+    assert recency_expression(text) == expression
+
+
+def test_story_day_ignores_body_dates_when_the_lede_tells_this_weeks_news() -> None:
+    """'Voted on Tuesday' in the lede: the news is as recent as the (unknown) publication,
+    and a date the body gives ('the border clashes of May 2021') is its background."""
+    body = "Ostrava's deputies cited the border clashes of May 2021."
+    may = EventDate("2021-05", "month", "2021-05-01", "2021-05-31", "sentence")
+    events = [_event("clashes", may)]
+    open_window = PublicationDate(None, "unknown", "2021-05-01", None, "text")
+    recent = hand_article(1, f"Deputies in Ostrava voted on Tuesday to leave the union.\n\n{body}")
+    recent = replace(recent, published=open_window)
+    assert stories.story_day(recent, events) is None
+    plain = hand_article(2, f"Deputies in Ostrava voted to leave the union.\n\n{body}")
+    plain = replace(plain, published=open_window)
+    assert stories.story_day(plain, events) == date(2021, 5, 15)
+    # A known publication day is used as it is.
+    dated = hand_article(3, f"Deputies in Ostrava voted on Tuesday.\n\n{body}", "2021-06-01")
+    assert stories.story_day(dated, events) == date(2021, 6, 1)
+
+
+def test_lede_is_the_first_paragraph() -> None:
+    assert stories.lede("\n\n  First paragraph.  \nSecond.") == "First paragraph."
+    assert stories.lede("") == ""
 
 
 def test_event_triggers_count_as_story_vocabulary() -> None:

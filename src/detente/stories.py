@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from .event_dates import _parse as _parse_day
+from .event_dates import recency_expression
 from .model import Article, Event
 
 # How many centroid terms a story keeps: enough to compare, small enough to store.
@@ -176,10 +177,16 @@ def story_day(article: Article, events: Sequence[Event]) -> date | None:
     otherwise the most reported month among its asserted events that the text dates
     explicitly (a date in their sentence). Relative dates ("last month") are not used
     without a publication date, since they are resolved against a guess; dates more than
-    ``HISTORY_DAYS`` before the publication window are background, not the story."""
+    ``HISTORY_DAYS`` before the publication window are background, not the story.
+
+    None when the lede (the first paragraph) tells its news as of the last few days ("voted
+    on Tuesday", "yesterday") without a date: the news is then as recent as the unknown
+    publication, and the dates the body gives are of older events, its background."""
     day = article_day(article)
     if day is not None:
         return day
+    if recency_expression(lede(article.text)) is not None:
+        return None
     earliest = _parse_day(article.published.window_start)
     months: Counter[date] = Counter()
     for event in events:
@@ -198,6 +205,14 @@ def story_day(article: Article, events: Sequence[Event]) -> date | None:
         return None
     # Most events; among equals the latest month, the news rather than its background.
     return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def lede(text: str) -> str:
+    """The first non-empty paragraph (line) of an article's text."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
 
 
 def event_terms(events: Sequence[Event]) -> tuple[str, ...]:
