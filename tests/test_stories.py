@@ -364,11 +364,29 @@ def test_no_secondary_membership_when_off_or_out_of_the_window() -> None:
     assert result[2].secondary == ()
     result, _ = _bridge_run(0.99)
     assert result[2].secondary == ()
-    state: list[stories.Story] = []
-    far = date(2022, 12, 14) + timedelta(days=45)
+    result = _bridge_days_apart(stories.MAX_GAP_DAYS + 20)
+    assert result[2].story_id == result[1].story_id and result[2].secondary == ()
+
+
+def _bridge_days_apart(days: int) -> list[stories.Assignment]:
+    far = date(2022, 12, 14) + timedelta(days=days)
     docs = [doc(1, BLOCKADE, date(2022, 12, 14)), doc(2, SUMMIT, far), doc(3, BRIDGE, far)]
-    result, _ = stories.assign(docs, state, Counter(), 0, 1, 0.2, 30, 0.1)
-    assert all(sid != result[0].story_id for sid, _ in result[2].secondary)
+    result, _ = stories.assign(docs, [], Counter(), 0, 1, 0.2, 30, 0.1)
+    return result
+
+
+def test_a_dated_article_bridges_stories_as_far_apart_as_a_story_may_run() -> None:
+    """Beyond the window the other story still counts, at the primary rule's cost per
+    month of gap (a blockade story of December, a summit in late January that discusses
+    it)."""
+    near, far = _bridge_days_apart(10), _bridge_days_apart(45)
+    for result in (near, far):
+        stories_of_bridge = {result[2].story_id, *(sid for sid, _ in result[2].secondary)}
+        assert stories_of_bridge == {result[0].story_id, result[1].story_id}
+    # The bridge is closest to the blockade story either way; 45 days away it pays the gap.
+    assert near[2].story_id == near[0].story_id and far[2].story_id == far[0].story_id
+    expected = near[2].similarity - stories.gap_penalty(45, 30)
+    assert far[2].similarity == pytest.approx(expected, abs=1e-4)
 
 
 def _undated_bridge(second_day: date | None) -> list[stories.Assignment]:

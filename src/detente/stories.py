@@ -271,7 +271,7 @@ def assign(
     Each article gets one primary story: the most similar one when it reaches
     ``threshold``, else a new one. It is also a secondary member of every other story whose
     similarity reaches ``secondary_threshold`` (None: no secondary memberships) and that
-    time allows (``_bridgeable``: within ``window_days`` of its day; for an undated article,
+    time allows (``_bridgeable``: a dated story open to its day; for an undated article,
     both stories dated and close), when it joined an existing primary story and the other
     story is nearly as close (``SECONDARY_RATIO``): an article that bridges two developing
     stories (a summit that discusses a blockade) reports both.
@@ -342,7 +342,8 @@ def _bridgeable(day: date | None, primary: Story, other: Story, window_days: int
     """Whether an article can also belong to ``other``, and the gap its similarity pays.
 
     A second story is a stronger claim than the first, so time must allow it. A dated
-    article: ``other``'s period is within the window of its day (gap 0). An undated article
+    article: ``other`` is dated and open to it as a primary story would be (its similarity
+    has already paid the gap beyond the window: 0 here). An undated article
     (it could bridge anything by its own date): both stories are dated and their periods
     are at most ``MAX_GAP_DAYS`` apart (the gap beyond the window costs as for a primary
     story), as when a report without a date sums up two phases of one crisis.
@@ -350,7 +351,7 @@ def _bridgeable(day: date | None, primary: Story, other: Story, window_days: int
     if day is not None:
         if other.start is None:
             return None
-        return 0 if gap_days(other, day) <= window_days else None
+        return 0 if gap_days(other, day) <= max(window_days, MAX_GAP_DAYS) else None
     gap = period_gap(primary, other)
     if gap is None or gap > max(window_days, MAX_GAP_DAYS):
         return None
