@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 from conftest import hand_article
 from detente import analysis, stories
 from detente.data import sample_corpus_path
+from detente.event_dates import recency_expression
 from detente.model import Article, Event, EventDate, PublicationDate
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
@@ -99,6 +101,72 @@ def test_shared_actors_raise_similarity() -> None:
     assert sim(doc(2, SUDAN, None, {"RUS", "UKR", "TUR"})) > sim(doc(2, SUDAN, None))
 
 
+# Two reports of one mountain-pass closure, and a report of a port strike in the same
+# (invented) province: the three share the province's names, not their news.
+PASS_1 = (
+    "Villagers blocked the Kestrel Pass highway with tractors, stopping fuel lorries bound "
+    "for the Varna valley for a third day in the province of Ostrava. "
+)
+PASS_2 = (
+    "Tractors still block the Kestrel Pass highway; fuel lorries for the Varna valley are "
+    "queueing at the checkpoint as the villagers refuse to leave, Ostrava officials said. "
+)
+PORT = (
+    "Dockers at the port of Ostrava walked out over unpaid wages, leaving container ships "
+    "waiting offshore while the province's governor met the union. "
+)
+
+
+def _story_of(*texts: str) -> stories.Story:
+    story = stories.Story(1)
+    for i, text in enumerate(texts):
+        member = doc(i + 1, text, None)
+        stories._add(story, member, stories.unit_vector(stories.doc_counts(member)))
+    return story
+
+
+def test_coherence_of_a_story() -> None:
+    assert stories.coherence(_story_of(PASS_1)) == 1.0
+    assert stories.coherence(_story_of(PASS_1, PASS_1)) == pytest.approx(1.0)
+    # Members with no word in common: the centroid is 1/sqrt(2) of their number.
+    assert stories.coherence(_story_of(PASS_1, SUDAN)) == pytest.approx(2**-0.5)
+    assert stories.coherence(_story_of(PASS_1, PASS_2)) > stories.coherence(_story_of(PASS_1, PORT))
+
+
+def test_coherence_one_is_average_linkage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With exponent 1 (and every term equally weighted) the similarity to a story is the
+    mean of the similarities to its members."""
+    monkeypatch.setattr(stories, "COHERENCE_EXPONENT", 1.0)
+    members = [PASS_1, PORT, SUDAN]
+    story = _story_of(*members)
+    texts = [*members, PASS_2]
+    vectors = [
+        stories.unit_vector(stories.doc_counts(doc(i, t, None))) for i, t in enumerate(texts)
+    ]
+    # A term in every document has IDF 1: plain cosines.
+    df: Counter[str] = Counter({t: 4 for v in vectors for t in v})
+    new = vectors[-1]
+    mean = sum(stories.cosine(new, v, df, 4) for v in vectors[:3]) / 3
+    assert stories.similarity(new, story, df, 4) == pytest.approx(mean)
+
+
+def test_a_story_of_mixed_news_attracts_less_than_its_centroid_suggests() -> None:
+    """Chaining: a story that a port strike joined because it shares the province's names
+    must not pull in the next report on the pass closure as if the two were one story."""
+    mixed = _story_of(PASS_1, PORT)
+    df: Counter[str] = Counter()
+    for text in (PASS_1, PORT, PASS_2):
+        df.update(stories.doc_counts(doc(0, text, None)).keys())
+    vec = stories.unit_vector(stories.doc_counts(doc(3, PASS_2, None)))
+    cos = stories.cosine(vec, mixed.centroid, df, 3)
+    assert stories.similarity(vec, mixed, df, 3) == pytest.approx(
+        cos * stories.coherence(mixed) ** stories.COHERENCE_EXPONENT
+    )
+    assert stories.similarity(vec, mixed, df, 3) < cos
+    # The same report is closer to a story of the pass closure alone.
+    assert stories.similarity(vec, _story_of(PASS_1), df, 3) > stories.similarity(vec, mixed, df, 3)
+
+
 def test_title_is_the_most_central_headline() -> None:
     state: list[stories.Story] = []
     df: Counter[str] = Counter()
@@ -156,6 +224,44 @@ def test_story_day_comes_from_explicit_event_dates_when_publication_is_open() ->
     assert stories.story_day(article, events) == date(2022, 12, 15)
     assert stories.event_terms(events).count("strike") == 0
     assert stories.story_day(article, events[3:5]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        ("Deputies in Ostrava voted on Tuesday to leave the customs union.", "on Tuesday"),
+        ("The governor resigned yesterday after the port strike.", "yesterday"),
+        ("Dockers walked out earlier this week over unpaid wages.", "earlier this week"),
+        ("Deputies voted on Tuesday, 14 March 2023, to leave the union.", None),
+        ("Deputies voted in March 2023 to leave the union.", None),
+        ("Deputies voted to leave the customs union.", None),
+    ],
+)
+def test_recency_expression(text: str, expression: str | None) -> None:
+    assert recency_expression(text) == expression
+
+
+def test_story_day_ignores_body_dates_when_the_lede_tells_this_weeks_news() -> None:
+    """'Voted on Tuesday' in the lede: the news is as recent as the (unknown) publication,
+    and a date the body gives ('the border clashes of May 2021') is its background."""
+    body = "Ostrava's deputies cited the border clashes of May 2021."
+    may = EventDate("2021-05", "month", "2021-05-01", "2021-05-31", "sentence")
+    events = [_event("clashes", may)]
+    open_window = PublicationDate(None, "unknown", "2021-05-01", None, "text")
+    recent = hand_article(1, f"Deputies in Ostrava voted on Tuesday to leave the union.\n\n{body}")
+    recent = replace(recent, published=open_window)
+    assert stories.story_day(recent, events) is None
+    plain = hand_article(2, f"Deputies in Ostrava voted to leave the union.\n\n{body}")
+    plain = replace(plain, published=open_window)
+    assert stories.story_day(plain, events) == date(2021, 5, 15)
+    # A known publication day is used as it is.
+    dated = hand_article(3, f"Deputies in Ostrava voted on Tuesday.\n\n{body}", "2021-06-01")
+    assert stories.story_day(dated, events) == date(2021, 6, 1)
+
+
+def test_lede_is_the_first_paragraph() -> None:
+    assert stories.lede("\n\n  First paragraph.  \nSecond.") == "First paragraph."
+    assert stories.lede("") == ""
 
 
 def test_event_triggers_count_as_story_vocabulary() -> None:
@@ -258,11 +364,71 @@ def test_no_secondary_membership_when_off_or_out_of_the_window() -> None:
     assert result[2].secondary == ()
     result, _ = _bridge_run(0.99)
     assert result[2].secondary == ()
-    state: list[stories.Story] = []
-    far = date(2022, 12, 14) + timedelta(days=45)
+    result = _bridge_days_apart(stories.MAX_GAP_DAYS + 20)
+    assert result[2].story_id == result[1].story_id and result[2].secondary == ()
+
+
+def _bridge_days_apart(days: int) -> list[stories.Assignment]:
+    far = date(2022, 12, 14) + timedelta(days=days)
     docs = [doc(1, BLOCKADE, date(2022, 12, 14)), doc(2, SUMMIT, far), doc(3, BRIDGE, far)]
-    result, _ = stories.assign(docs, state, Counter(), 0, 1, 0.2, 30, 0.1)
-    assert all(sid != result[0].story_id for sid, _ in result[2].secondary)
+    result, _ = stories.assign(docs, [], Counter(), 0, 1, 0.2, 30, 0.1)
+    return result
+
+
+def test_a_dated_article_bridges_stories_as_far_apart_as_a_story_may_run() -> None:
+    """Beyond the window the other story still counts, at the primary rule's cost per
+    month of gap (a blockade story of December, a summit in late January that discusses
+    it)."""
+    near, far = _bridge_days_apart(10), _bridge_days_apart(45)
+    for result in (near, far):
+        stories_of_bridge = {result[2].story_id, *(sid for sid, _ in result[2].secondary)}
+        assert stories_of_bridge == {result[0].story_id, result[1].story_id}
+    # The bridge is closest to the blockade story either way; 45 days away it pays the gap.
+    assert near[2].story_id == near[0].story_id and far[2].story_id == far[0].story_id
+    expected = near[2].similarity - stories.gap_penalty(45, 30)
+    assert far[2].similarity == pytest.approx(expected, abs=1e-4)
+
+
+def _undated_bridge(second_day: date | None) -> list[stories.Assignment]:
+    first = date(2022, 12, 14)
+    docs = [doc(1, BLOCKADE, first), doc(2, SUMMIT, second_day), doc(3, BRIDGE, None)]
+    result, _ = stories.assign(docs, [], Counter(), 0, 1, 0.2, 30, 0.1)
+    return result
+
+
+def test_an_undated_article_bridges_two_dated_stories_close_in_time() -> None:
+    """A report without a date that sums up two phases of one crisis (stories 48 days
+    apart: beyond the window, within ``MAX_GAP_DAYS``) belongs to both."""
+    result = _undated_bridge(date(2022, 12, 14) + timedelta(days=48))
+    assert [a.created for a in result] == [True, True, False]
+    assert len(result[2].secondary) == 1
+    assert {result[2].story_id, result[2].secondary[0][0]} == {
+        result[0].story_id,
+        result[1].story_id,
+    }
+
+
+def test_an_undated_article_bridges_nothing_time_cannot_confirm() -> None:
+    # One of the two stories is undated: nothing says the two are one period.
+    assert _undated_bridge(None)[2].secondary == ()
+    # The stories are too far apart for one developing story.
+    far = date(2022, 12, 14) + timedelta(days=stories.MAX_GAP_DAYS + 30)
+    assert _undated_bridge(far)[2].secondary == ()
+
+
+def test_period_gap() -> None:
+    a = stories.Story(1, start=date(2022, 12, 1), end=date(2022, 12, 10))
+    assert (
+        stories.period_gap(a, stories.Story(2, start=date(2022, 12, 5), end=date(2023, 1, 1))) == 0
+    )
+    assert (
+        stories.period_gap(a, stories.Story(3, start=date(2023, 1, 9), end=date(2023, 1, 9))) == 30
+    )
+    assert (
+        stories.period_gap(stories.Story(4, start=date(2022, 11, 1), end=date(2022, 11, 1)), a)
+        == 30
+    )
+    assert stories.period_gap(a, stories.Story(5)) is None
 
 
 def test_stage_stores_secondary_memberships(tmp_path: Path) -> None:
@@ -318,11 +484,11 @@ def pairwise_f1(
     return p, r, (2 * p * r / (p + r) if tp else 0.0)
 
 
-# Measured 2026-11-24 (second pass): 0.44 (P 0.33, R 0.67; {001, 002, 003, 004}, {000}).
-# Only 002 is dated (by its publication date); the others have open-ended publication
-# windows and no explicitly dated events, so no time bound keeps 003 and 004 (2022) out of
-# the September 2023 story, and all five discuss the same actors and region.
-@pytest.mark.xfail(reason="seed stories: pairwise F1 0.44 < 0.8 (see docs/evaluation.md)")
+# Measured 2026-11-23 (fourth pass, coherence-scaled similarity): 0.80 (P 1.00, R 0.67;
+# {002, 001}, {003, 004}, {000}); before it 0.44. The margins are thin (see
+# docs/evaluation.md): 003 misses the offensive story by 0.002 and 004 prefers 003's story
+# to it by 0.001, since four of the five seeds are undated and all five share one region's
+# vocabulary.
 def test_seed_stories_recovered(seeds_db: Any) -> None:
     store, by_file = seeds_db
     gold_doc = yaml.safe_load(
@@ -332,7 +498,8 @@ def test_seed_stories_recovered(seeds_db: Any) -> None:
     )
     gold = [{by_file[f] for f in s["files"]} for s in gold_doc["stories"]]
     predicted = store.story_memberships(by_file.values())
-    assert pairwise_f1(predicted, gold)[2] >= 0.8
+    precision, recall, f1 = pairwise_f1(predicted, gold)
+    assert f1 >= 0.8, (precision, recall, f1, predicted)
 
 
 @pytest.fixture(scope="module")
@@ -362,7 +529,7 @@ def test_sample_corpus_stories(sample_db: Store) -> None:
     predicted = sample_db.story_memberships(r["id"] for r in rows)
     precision, recall, f1 = pairwise_f1(predicted, gold)
     # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.
-    assert f1 >= 0.75, (precision, recall, f1)
+    assert f1 >= 0.78, (precision, recall, f1)
 
 
 def test_migration_8_keeps_the_stories_of_an_old_database(

@@ -242,6 +242,27 @@ def time_expressions(text: str, published: PublicationDate, future: bool) -> lis
     return sorted(found, key=lambda t: t.start)
 
 
+# Expressions that place what they date within days of publication: news style names the
+# weekday ("on Tuesday", "yesterday") for what happened this week, and gives the date of
+# anything older.
+_RECENT_KINDS = frozenset(
+    ["weekday_date", "weekday", "yesterday", "today", "this_week", "last_week"]
+)
+
+
+def recency_expression(text: str) -> str | None:
+    """An expression of ``text`` that dates something to the days just before (or
+    of) publication, when ``text`` gives no explicit day or month with its year; else None."""
+    if any(d.precision in ("day", "month") for d in find_dates(text)):
+        return None
+    for kind, pattern in _RELATIVE:
+        if kind in _RECENT_KINDS:
+            m = pattern.search(text)
+            if m:
+                return m.group(0).strip()
+    return None
+
+
 def publication_window(published: PublicationDate, past: bool) -> EventDate:
     """The event date when the text gives none: the publication date or window.
 

@@ -68,12 +68,14 @@ class Settings:
     # bundled knowledge base (env: comma-separated).
     actor_dictionaries: tuple[str, ...] = ()
     # Analysis: a new article joins the most similar story (TF-IDF cosine over words and
-    # actors) when the similarity reaches this, within this many days of the story's period.
+    # actors, scaled by the story's coherence) when the similarity reaches this; beyond this
+    # many days of the story's period it needs more (``stories.gap_penalty``).
     story_threshold: float = 0.25
     story_window_days: int = 30
-    # An article also joins (as a secondary member) every other story within the window
-    # whose similarity reaches this: articles that bridge two developing stories. Tuned on
-    # the bundled sample corpus (docs/evaluation.md); 1.0 or more turns it off.
+    # An article also joins (as a secondary member) every other story that time allows
+    # (``stories._bridgeable``) whose similarity reaches this: articles that bridge two
+    # developing stories. Tuned on the bundled sample corpus (docs/evaluation.md); 1.0 or
+    # more turns it off.
     story_secondary_threshold: float = 0.2
     # Event modalities left out of relation counts: what did not (or not yet) happen.
     analysis_excluded_modalities: tuple[str, ...] = (

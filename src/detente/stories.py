@@ -5,10 +5,13 @@ English stop words) over its headline and text, plus one feature per actor it me
 the trigger words of its events (what happened, not only who). A story keeps the sum of its
 members' unit vectors (its centroid), its actors and its period. An article's date is its
 publication day or, when that is unknown, the month its explicitly dated events cluster in
-(``story_day``). A new article joins the most similar story when the similarity reaches
-``story_threshold``; beyond ``story_window_days`` of the story's period the similarity it
-needs rises with the gap, and past ``MAX_GAP_DAYS`` the story is closed to it; otherwise
-it opens a new story.
+(``story_day``). The similarity of an article and a story is the TF-IDF cosine with its
+centroid scaled by the story's coherence (``coherence``: between the centroid's cosine and
+the mean similarity to the members), so a story that grew by chaining reports that only
+share a region's names does not keep attracting more. A new article joins the most
+similar story when the similarity reaches ``story_threshold``; beyond ``story_window_days``
+of the story's period the similarity it needs rises with the gap, and past
+``MAX_GAP_DAYS`` the story is closed to it; otherwise it opens a new story.
 Story ids never change once given: nothing is re-clustered, so an analyst's bookmarks stay
 valid as news arrives. IDF weights come from the document frequencies of every article
 seen so far and are applied at comparison time, so the centroids need no rewriting when
@@ -29,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from .event_dates import _parse as _parse_day
+from .event_dates import recency_expression
 from .model import Article, Event
 
 # How many centroid terms a story keeps: enough to compare, small enough to store.
@@ -49,6 +53,11 @@ GAP_PENALTY = 0.02
 SECONDARY_RATIO = 0.8
 # Text dates older than this before the publication window are history, not the story.
 HISTORY_DAYS = 365
+# How much a story's coherence scales the similarity an article has with it (see
+# ``coherence``): 0 compares with the centroid alone, 1 is average linkage (the mean
+# similarity to the members); in between, a story whose members have little in common
+# attracts less than one whose members tell the same news.
+COHERENCE_EXPONENT = 0.5
 
 
 @dataclass(frozen=True)
@@ -168,10 +177,16 @@ def story_day(article: Article, events: Sequence[Event]) -> date | None:
     otherwise the most reported month among its asserted events that the text dates
     explicitly (a date in their sentence). Relative dates ("last month") are not used
     without a publication date, since they are resolved against a guess; dates more than
-    ``HISTORY_DAYS`` before the publication window are background, not the story."""
+    ``HISTORY_DAYS`` before the publication window are background, not the story.
+
+    None when the lede (the first paragraph) tells its news as of the last few days ("voted
+    on Tuesday", "yesterday") without a date: the news is then as recent as the unknown
+    publication, and the dates the body gives are of older events, its background."""
     day = article_day(article)
     if day is not None:
         return day
+    if recency_expression(lede(article.text)) is not None:
+        return None
     earliest = _parse_day(article.published.window_start)
     months: Counter[date] = Counter()
     for event in events:
@@ -192,6 +207,14 @@ def story_day(article: Article, events: Sequence[Event]) -> date | None:
     return max(months.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
+def lede(text: str) -> str:
+    """The first non-empty paragraph (line) of an article's text."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
 def event_terms(events: Sequence[Event]) -> tuple[str, ...]:
     """The triggers of the asserted events (negated or hypothetical ones did not happen)."""
     return tuple(e.trigger for e in events if e.modality == "asserted" and e.trigger)
@@ -206,11 +229,31 @@ def gap_days(story: Story, day: date | None) -> int:
     return max(0, (day - story.end).days)
 
 
+def coherence(story: Story) -> float:
+    """How much a story's members have in common: the length of the sum of their unit
+    vectors over their number (1.0 when they are identical or there is one; the root of
+    their mean pairwise cosine for many members).
+
+    A centroid's cosine overstates how close an article is to a story whose members differ:
+    the average of dissimilar vectors is short and generic, and it points towards whatever
+    they share (a region's names), so each article that joins makes the story easier to
+    join for the next one on a neighbouring topic (chaining). The mean similarity to the
+    members (average linkage) is the centroid's cosine times this factor.
+    """
+    k = len(story.article_ids) or story.n_articles
+    if k <= 1:
+        return 1.0
+    norm = math.sqrt(sum(w * w for w in story.centroid.values()))
+    return min(1.0, norm / k)
+
+
 def similarity(
     doc_vec: Mapping[str, float], story: Story, df: Mapping[str, int], n_docs: int
 ) -> float:
-    """TF-IDF cosine of an article and a story centroid (words and actors)."""
-    return cosine(doc_vec, story.centroid, df, n_docs)
+    """TF-IDF cosine of an article and a story centroid (words and actors), scaled by the
+    story's coherence (``COHERENCE_EXPONENT``)."""
+    scale = coherence(story) ** COHERENCE_EXPONENT if COHERENCE_EXPONENT else 1.0
+    return cosine(doc_vec, story.centroid, df, n_docs) * scale
 
 
 def assign(
@@ -227,10 +270,11 @@ def assign(
 
     Each article gets one primary story: the most similar one when it reaches
     ``threshold``, else a new one. It is also a secondary member of every other story whose
-    similarity reaches ``secondary_threshold`` (None: no secondary memberships) and whose
-    period is within ``window_days`` of its (known) day, when it joined an existing primary
-    story and the other story is nearly as close (``SECONDARY_RATIO``): an article that
-    bridges two developing stories (a summit that discusses a blockade) reports both.
+    similarity reaches ``secondary_threshold`` (None: no secondary memberships) and that
+    time allows (``_bridgeable``: a dated story open to its day; for an undated article,
+    both stories dated and close), when it joined an existing primary story and the other
+    story is nearly as close (``SECONDARY_RATIO``): an article that bridges two developing
+    stories (a summit that discusses a blockade) reports both.
     Secondary members do not move a story's centroid or period, so a story cannot drift
     through them.
 
@@ -251,11 +295,8 @@ def assign(
             if gap > max(window_days, MAX_GAP_DAYS):
                 continue
             sim = similarity(vec, story, df, n_docs)
-            sim -= GAP_PENALTY * max(0, gap - window_days) / 30
-            # A second story is a stronger claim than the first: both periods must be known
-            # and overlap within the window (an undated article could bridge anything).
-            dated = doc.day is not None and story.start is not None
-            if secondary_threshold is not None and dated and gap <= window_days:
+            sim -= gap_penalty(gap, window_days)
+            if secondary_threshold is not None:
                 candidates.append((story, sim))
             if sim > best_sim:
                 best, best_sim = story, sim
@@ -271,17 +312,50 @@ def assign(
         # Only an article that joined a story can bridge two: one that opened a new story
         # was not close enough to any.
         for story, sim in [] if created else candidates:
-            if (
-                story is not best
-                and secondary_threshold is not None
-                and sim >= secondary_threshold
-                and sim >= SECONDARY_RATIO * best_sim
-            ):
+            if story is best or secondary_threshold is None:
+                continue
+            bridge = _bridgeable(doc.day, best, story, window_days)
+            if bridge is None:
+                continue
+            sim = sim if doc.day is not None else sim - gap_penalty(bridge, window_days)
+            if sim >= secondary_threshold and sim >= SECONDARY_RATIO * best_sim:
                 story.secondary_ids.append(doc.article_id)
                 story.changed = True
                 also.append((story.id, round(sim, 4)))
         result.append(Assignment(doc.article_id, best.id, round(best_sim, 4), created, tuple(also)))
     return result, n_docs
+
+
+def gap_penalty(gap: int, window_days: int) -> float:
+    """What a gap of ``gap`` days beyond the window costs in similarity."""
+    return GAP_PENALTY * max(0, gap - window_days) / 30
+
+
+def period_gap(a: Story, b: Story) -> int | None:
+    """Days between two stories' periods (0 when they overlap); None when either is undated."""
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return None
+    return max(0, (b.start - a.end).days, (a.start - b.end).days)
+
+
+def _bridgeable(day: date | None, primary: Story, other: Story, window_days: int) -> int | None:
+    """Whether an article can also belong to ``other``, and the gap its similarity pays.
+
+    A second story is a stronger claim than the first, so time must allow it. A dated
+    article: ``other`` is dated and open to it as a primary story would be (its similarity
+    has already paid the gap beyond the window: 0 here). An undated article
+    (it could bridge anything by its own date): both stories are dated and their periods
+    are at most ``MAX_GAP_DAYS`` apart (the gap beyond the window costs as for a primary
+    story), as when a report without a date sums up two phases of one crisis.
+    """
+    if day is not None:
+        if other.start is None:
+            return None
+        return 0 if gap_days(other, day) <= max(window_days, MAX_GAP_DAYS) else None
+    gap = period_gap(primary, other)
+    if gap is None or gap > max(window_days, MAX_GAP_DAYS):
+        return None
+    return gap
 
 
 def _add(story: Story, doc: StoryDoc, vec: Mapping[str, float]) -> None:

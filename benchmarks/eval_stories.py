@@ -1,0 +1,192 @@
+"""Story clustering on the seeds and the sample corpus: pairwise F1 over a grid of settings.
+
+Ingests both corpora once and runs every stage (as ``tests/test_stories.py`` does), then
+replays story assignment (``detente.stories.assign``, fresh state, the stage's order: dated
+articles oldest first, undated ones last) for each primary threshold and coherence
+exponent, printing seeds F1 / sample F1 (pairwise, articles sharing at least one story).
+With ``--trace`` it also prints, for the seeds at the default settings, each article's
+similarity to every story open when it arrived: the margins the result rests on.
+
+    python benchmarks/eval_stories.py [--seeds ../shared/corpus/seeds] [--trace]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import tempfile
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from detente import stories
+from detente.data import sample_corpus_path
+from detente.model import Article, Event
+from detente.pipeline import ingest_inputs, process_articles
+from detente.settings import Settings
+from detente.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+Data = list[tuple[Article, frozenset[str], list[Event]]]
+
+
+def build(source: Path, db: Path) -> tuple[Store, Data]:
+    store = Store(db)
+    ingest_inputs([str(source)], store, Settings(db=db))
+    process_articles(store, Settings(db=db))
+    data: Data = []
+    for article in store.load_articles([int(r["id"]) for r in store.articles()]):
+        assert article.id is not None
+        actors = frozenset(
+            stories.base_actor(m.actor_code) for m in store.mentions(article.id) if m.actor_code
+        )
+        data.append((article, actors, store.events(article.id)))
+    return store, data
+
+
+def pairwise_f1(predicted: dict[int, list[int]], gold: list[set[int]]) -> tuple[float, ...]:
+    universe = {a for g in gold for a in g}
+    clusters: dict[int, set[int]] = {}
+    for article_id, story_ids in predicted.items():
+        if article_id in universe:
+            for story_id in story_ids:
+                clusters.setdefault(story_id, set()).add(article_id)
+
+    def pairs(groups: Any) -> set[frozenset[int]]:
+        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
+
+    found, wanted = pairs(clusters.values()), pairs(gold)
+    tp = len(found & wanted)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(wanted) if wanted else 0.0
+    return p, r, (2 * p * r / (p + r) if tp else 0.0)
+
+
+def replay(data: Data, threshold: float, settings: Settings) -> dict[int, list[int]]:
+    docs = [
+        stories.StoryDoc(
+            a.id or 0, a.title, a.text, stories.story_day(a, ev), act, stories.event_terms(ev)
+        )
+        for a, act, ev in data
+    ]
+    docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
+    result, _ = stories.assign(
+        docs,
+        [],
+        Counter(),
+        0,
+        1,
+        threshold,
+        settings.story_window_days,
+        settings.story_secondary_threshold,
+    )
+    return {a.article_id: [a.story_id] + [s for s, _ in a.secondary] for a in result}
+
+
+def seed_gold(store: Store, seeds: Path) -> tuple[list[set[int]], dict[int, str]]:
+    doc = yaml.safe_load((seeds / "gold.yaml").read_text(encoding="utf-8"))
+    by_file = {Path(r["source_path"]).name: int(r["id"]) for r in store.articles()}
+    names = {i: f[:3] for f, i in by_file.items()}
+    return [{by_file[f] for f in s["files"]} for s in doc["stories"]], names
+
+
+def sample_gold(store: Store) -> list[set[int]]:
+    doc = yaml.safe_load((sample_corpus_path() / "gold.yaml").read_text(encoding="utf-8"))
+    rows = store.articles()
+
+    def find(member: dict[str, str]) -> int:
+        for r in rows:
+            if r["source_path"].endswith(member["file"]) or (
+                member.get("record")
+                and member["file"] in r["source_path"]
+                and r["url"] == member["record"]
+            ):
+                return int(r["id"])
+        raise KeyError(member)
+
+    return [{find(m) for m in s["members"]} for s in doc["stories"]]
+
+
+def trace(data: Data, names: dict[int, str], settings: Settings) -> None:
+    plain = stories.similarity
+    state: list[stories.Story] = []
+    df: Counter[str] = Counter()
+
+    def traced(vec: Any, story: stories.Story, df: Any, n: int) -> float:
+        value = plain(vec, story, df, n)
+        members = [names.get(i, str(i)) for i in story.article_ids]
+        cos = stories.cosine(vec, story.centroid, df, n)
+        print(
+            f"    story {story.id} {members}: cosine {cos:.3f}"
+            f" coherence {stories.coherence(story):.3f} similarity {value:.4f}"
+        )
+        return value
+
+    docs = [
+        stories.StoryDoc(
+            a.id or 0, a.title, a.text, stories.story_day(a, ev), act, stories.event_terms(ev)
+        )
+        for a, act, ev in data
+    ]
+    docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
+    setattr(stories, "similarity", traced)  # noqa: B010
+    try:
+        n, next_id = 0, 1
+        for d in docs:
+            print(f"  {names[d.article_id]} (day {d.day}):")
+            result, n = stories.assign(
+                [d],
+                state,
+                df,
+                n,
+                next_id,
+                settings.story_threshold,
+                settings.story_window_days,
+                settings.story_secondary_threshold,
+            )
+            next_id = max(s.id for s in state) + 1
+            print(f"    -> story {result[0].story_id}, secondary {result[0].secondary}")
+    finally:
+        setattr(stories, "similarity", plain)  # noqa: B010
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared/corpus/seeds")
+    parser.add_argument("--trace", action="store_true")
+    args = parser.parse_args()
+    settings = Settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        seeds_store, seeds = build(args.seeds, Path(tmp) / "seeds.db")
+        sample_store, sample = build(sample_corpus_path(), Path(tmp) / "sample.db")
+        gold_seeds, names = seed_gold(seeds_store, args.seeds)
+        gold_sample = sample_gold(sample_store)
+        thresholds = (0.2, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.3)
+        print("seeds F1 / sample F1 by primary threshold (columns) and coherence exponent")
+        print("exponent " + " ".join(f"{t:>9}" for t in thresholds))
+        default = stories.COHERENCE_EXPONENT
+        try:
+            for exponent in (0.0, 0.25, 0.5, 0.75, 1.0):
+                stories.COHERENCE_EXPONENT = exponent
+                cells = []
+                for t in thresholds:
+                    f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                    f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                    cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
+                print(f"{exponent:>8} " + " ".join(f"{c:>9}" for c in cells))
+        finally:
+            stories.COHERENCE_EXPONENT = default
+        for label, data, gold in (("seeds", seeds, gold_seeds), ("sample", sample, gold_sample)):
+            p, r, f = pairwise_f1(replay(data, settings.story_threshold, settings), gold)
+            print(f"default settings, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f}")
+        if args.trace:
+            trace(seeds, names, settings)
+        seeds_store.close()
+        sample_store.close()
+
+
+if __name__ == "__main__":
+    main()
