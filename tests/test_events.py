@@ -236,6 +236,48 @@ def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> 
     assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 
 
+def test_reported_future_participial_adjunct_and_passive_relative(nlp: Any) -> None:
+    # "would" under a past speech verb is the reported "will": a stated future, counted.
+    reported = code(nlp, "Armenia said on Monday that it would withdraw from the CSTO.")
+    assert [(e.source_code, e.root, e.modality) for e in reported.events] == [
+        ("ARM", "08", "future")
+    ]
+    assert ev.counted(reported.events)
+    # Without a speech verb, or with a condition, "would" stays hypothetical/conditional.
+    bare = code(nlp, "Russia would send peacekeepers to Armenia.")
+    assert [e.modality for e in bare.events] == ["hypothetical"]
+    # A participial adjunct without a subject shares the subject of its head verb.
+    adjunct = triples(code(nlp, "Turkey condemned the vote, accusing France of bias."))
+    assert ("TUR", "112", "FRA") in adjunct
+    # In a passive relative clause the relative pronoun is the target.
+    relative = triples(code(nlp, "Georgia, which is backed by Turkey, protested."))
+    assert ("TUR", "051", "GEO") in relative
+    # An event noun in apposition to an object: the subject of the object's verb did it.
+    appos = triples(
+        code(nlp, "Georgia took unusual measures – the expulsion of diplomats of Iran.")
+    )
+    assert ("GEO", "161", "IRN") in appos
+    # "positions" in the plural is a military target, not a stance.
+    positions = triples(code(nlp, "Azerbaijani forces attacked positions inside Armenia."))
+    assert positions == {("AZE", "190", "ARM")}
+
+
+def test_unnamed_target_of_a_directed_act_is_the_other_party_of_the_conflict(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan clashed again. Armenia accused Azerbaijan of shelling. "
+        "Azerbaijan rejected the accusations."
+    )
+    result = code(nlp, text)
+    denial = next(e for e in result.events if e.code == "016")
+    assert (denial.source_code, denial.target_code) == ("AZE", "ARM")
+    assert "target from context" in (denial.pattern or "")
+    # The pair must be a dyad named together at least twice; a third party gets no target.
+    once = code(nlp, "Armenia and Azerbaijan clashed. Azerbaijan rejected the accusations.")
+    assert next(e for e in once.events if e.code == "016").target_code is None
+    third = code(nlp, text + " Turkey rejected the accusations.")
+    assert next(e for e in third.events if e.source_code == "TUR").target_code is None
+
+
 def test_negation_and_refusal(nlp: Any) -> None:
     assert triples(code(nlp, "Russia did not attack Armenia.")) == set()
     negated = code(nlp, "Russia did not attack Armenia.").events
@@ -568,8 +610,8 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.58 < 0.8, 1.69 events per gold event > 1.5 "
-    "(dated 0.90 >= 0.8; coder-version detente-events-2; figures printed with -s)",
+    reason="acceptance not yet met: recall 0.67 < 0.8, 1.72 events per gold event > 1.5 "
+    "(dated 0.92 >= 0.8; coder-version detente-events-3; figures printed with -s)",
     strict=False,
 )
 def test_seed_acceptance(tmp_path: Path) -> None:
@@ -585,7 +627,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-2: recall 0.18, precision 0.36, dated 0.89.
-    assert result.recall >= 0.15
-    assert result.precision >= 0.30
+    # Measured with coder detente-events-3: recall 0.21, precision 0.37, dated 0.90.
+    assert result.recall >= 0.20
+    assert result.precision >= 0.35
     assert result.dated >= 0.8

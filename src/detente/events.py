@@ -30,21 +30,24 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-2"
+CODER_VERSION = "detente-events-3"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
 TARGET_PREPOSITIONS = ("against", "on", "at", "with", "to", "toward", "towards", "into",
-                       "upon", "between", "over", "in", "of")  # fmt: skip
+                       "upon", "between", "over", "in", "inside", "of")  # fmt: skip
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "ca", "must"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# "would" in the complement of a past speech verb is the reported form of "will".
+_BACKSHIFTED_FUTURE = frozenset({"would", "'d"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 # Roots whose events between coordinated subjects are mutual ("Armenia and France held a
 # joint exercise", "the two sides clashed"): each subject is the other's target.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,57 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         return [latest[c][1] for c in sorted(best, key=lambda c: latest[c][0])]
     ranked = sorted(counts, key=lambda c: (counts[c], latest[c][0]), reverse=True)[:2]
     return [latest[c][1] for c in ranked]
+
+
+# Roots whose act is aimed at someone (demands, criticism, rejection, threats, force,
+# reduced relations, violence): in an article about a conflict between two parties, an act
+# of one of them whose target the sentence leaves unnamed is aimed at the other ("Azerbaijan
+# declared a mobilisation", "Baku rejected the accusations"). Protest (14) and coercion (17)
+# are left out: they are mostly domestic. A denial (016) answers an accuser.
+_DIRECTED_CODES = ("016", "10", "11", "12", "13", "15", "16", "18", "19", "20")
+
+
+def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The other party of the article's main dyad when every source is one of its two
+    parties: the pair of countries named together in most earlier sentences (at least two)."""
+    if not sources:
+        return []
+    pair, together = _main_pair(ctx)
+    if together < 2:
+        return []
+    countries = {_country(a.mention) for a in sources}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    if country not in pair:
+        return []
+    other = pair[1] if pair[0] == country else pair[0]
+    latest = [m for m in ctx.previous_countries if _country(m) == other and m.kind == "country"]
+    if not latest:
+        return []
+    return [_Actor(latest[-1], "the other party of the article's conflict", 0.5)]
+
+
+def _main_pair(ctx: _Context) -> tuple[tuple[str, str], int]:
+    """The two countries named together in most earlier sentences, and in how many."""
+    by_sentence: dict[int, set[str]] = {}
+    for m in ctx.previous_countries:
+        country = _country(m)
+        if country and m.kind not in ("person", "role"):
+            by_sentence.setdefault(m.sentence, set()).add(country)
+    pairs: dict[tuple[str, str], int] = {}
+    for countries in by_sentence.values():
+        ordered = sorted(countries)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    if not pairs:
+        return ("", ""), 0
+    best = max(pairs, key=lambda p: pairs[p])
+    ties = [p for p in pairs if pairs[p] == pairs[best]]
+    if len(ties) > 1:
+        return ("", ""), 0  # no clear main conflict: unsure means no target
+    return best, pairs[best]
 
 
 def _participle_target(ctx: _Context, verb: Any) -> list[_Actor]:
@@ -486,8 +540,11 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
                 actors, how = _subject(ctx, child, depth + 1)
                 return actors, f"{how} (shared)"
     head = verb.head
-    if verb.dep_ in ("xcomp", "conj", "acomp") and head is not verb:
-        # "refused to sign" / "refused ... and criticized": the subject of the head verb.
+    participle = verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX")
+    if (verb.dep_ in ("xcomp", "conj", "acomp") or participle) and head is not verb:
+        # "refused to sign" / "refused ... and criticized" / "said ..., accusing Paris of":
+        # a controlled verb, a coordinated one or a participial adjunct without a subject
+        # shares the subject of the head verb.
         actors, how = _subject(ctx, head, depth + 1)
         return actors, f"{how} (shared)"
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -508,6 +565,14 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
 
 def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     """Direct object, passive subject, dative, then objects of target prepositions."""
+    if head.dep_ == "relcl" and head.head is not head:
+        for child in head.children:
+            if child.dep_ == "nsubjpass" and (child.tag_ == "WDT" or child.lower_ in _RELATIVE):
+                # "Azerbaijan, which is backed by Turkey": the relative pronoun stands for
+                # the noun the clause modifies.
+                actors = _actors_of(ctx, head.head)
+                if actors:
+                    return actors
     for child in head.children:
         if child.dep_ in ("dobj", "dative", "nsubjpass", "attr"):
             actors = _actors_of(ctx, child)
@@ -603,6 +668,7 @@ def _modality(ctx: _Context, trigger: Any) -> str:
     if ctx.doc.text.rstrip().rstrip("”\"'").endswith("?"):
         return "question"
     found: set[str] = set()
+    backshifted = False  # only "would" made it hypothetical: may be a reported future
     node = trigger
     for _ in range(8):
         for child in node.children:
@@ -611,8 +677,12 @@ def _modality(ctx: _Context, trigger: Any) -> str:
                 found.add("negated")
             if child.dep_ == "aux" and child.lower_ in _FUTURE_AUX:
                 found.add("future")
+            elif child.dep_ == "aux" and child.lower_ in _BACKSHIFTED_FUTURE:
+                backshifted = "hypothetical" not in found
+                found.add("hypothetical")
             elif child.dep_ == "aux" and {lemma, child.lower_} & _HYPOTHETICAL_AUX:
                 found.add("hypothetical")
+                backshifted = False
             if child.dep_ == "mark" and lemma in ("if", "unless"):
                 found.add("conditional")
         head = node.head
@@ -644,6 +714,17 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children
         ):
             found.add("conditional")
+        if (
+            backshifted
+            and node.dep_ in ("ccomp", "parataxis")
+            and head_lemma in lex.speech_verbs
+            and head.tag_ in ("VBD", "VBN")
+            and "conditional" not in found
+        ):
+            # "Russia said it would respond": the reported "will" of a past statement (the
+            # sequence of tenses), a stated future, not a hypothetical.
+            found.discard("hypothetical")
+            found.add("future")
         if node.dep_ in ("ccomp", "parataxis", "advcl", "relcl"):
             break
         node = head
@@ -859,6 +940,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # Mediation has two parties: unnamed here, they are the parties named before.
             targets = _context_parties(ctx, sources)
             how = f"{how}; parties from context" if targets else how
+        if not targets and info.code.startswith(_DIRECTED_CODES):
+            targets = _context_opponent(ctx, sources)
+            how = f"{how}; target from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
         reciprocal = not targets and len(sources) > 1
@@ -999,6 +1083,17 @@ def _noun_arguments(
                     sources, how = _actors_of(ctx, obj), "by-phrase"
     modality_token = noun
     head = noun.head
+    if not sources and noun.dep_ == "appos" and head.dep_ == "dobj" and head.head is not head:
+        # "Armenia multiplied signals - the expulsion of Russian journalists, ...": an event
+        # noun in apposition to an object is one of the things its verb's subject did.
+        governor = head.head
+        if (
+            governor.pos_ in ("VERB", "AUX")
+            and governor.lemma_.lower() not in ctx.lexicon.speech_verbs
+        ):
+            sources, how = _subject(ctx, governor)
+            how = f"{how} of '{governor.lemma_}' (apposition to its object)"
+            sources = [_Actor(a.mention, a.how, 0.8 * a.confidence) for a in sources]
     light = head.lemma_.lower() in ctx.lexicon.light_verbs
     if not sources and noun.dep_ in ("dobj", "nsubjpass") and light:
         sources, how = _subject(ctx, head)
@@ -1051,7 +1146,9 @@ def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) 
             child.dep_ == "dobj"
             and child.i not in matched_ids
             and child.lemma_.lower() in ctx.lexicon.figurative_objects
+            and not (child.tag_ == "NNS" and child.lemma_.lower() in ctx.lexicon.literal_plurals)
         ):
+            # ("attacked the idea"), but "attacked positions" is a military target.
             return f"figurative object '{child.text}'"
     if (
         pattern.code[:2] == "14"
@@ -1113,7 +1210,13 @@ def _one_per_article(events: list[Event]) -> list[Event]:
     best: dict[tuple[Any, ...], Event] = {}
     order: list[tuple[Any, ...]] = []
     for e in events:
-        key: tuple[Any, ...] = (e.source_code, e.target_code, e.code, e.modality)
+        # By country: "Russia blames Armenia" and "Moscow blames Yerevan" are one act.
+        key: tuple[Any, ...] = (
+            e.source_code[:3],
+            (e.target_code or "")[:3],
+            e.code,
+            e.modality,
+        )
         previous = best.get(key)
         if previous is None or not _overlap(previous.date, e.date):
             if previous is not None:
