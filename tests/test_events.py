@@ -262,6 +262,43 @@ def test_reported_future_participial_adjunct_and_passive_relative(nlp: Any) -> N
     assert positions == {("AZE", "190", "ARM")}
 
 
+def test_origin_of_an_attack_affiliation_modifiers_and_misplaced_objects(nlp: Any) -> None:
+    # The side across the border is the attacker; "his country", the passive subject of
+    # "subjected to", is the target.
+    text = "Pashinyan spoke. His country was subjected to a new attack across the border with Iran."
+    assert ("IRN", "190", "ARMGOV") in triples(code(nlp, text))
+    # "Georgian-backed protests": the side named in the compound modifier is the doer's.
+    backed = code(nlp, "There were Azerbaijani-backed protests along the road to Armenia.")
+    assert any(e.source_code == "AZE" and e.root == "14" for e in backed.events)
+    # A name the parser coordinated with the verb is one of its objects.
+    misplaced = code(
+        nlp, "Kazakhstan expressed support for integrity in general, and Ukraine's in particular."
+    )
+    assert ("KAZ", "019", "UKR") in triples(misplaced)
+
+
+def test_multilateral_acts_and_patterns_that_need_an_object(nlp: Any) -> None:
+    # Three signatories: each is bound to the others. Attendees of a summit are not each
+    # other's targets.
+    signed = triples(code(nlp, "Armenia, Azerbaijan and Russia signed an agreement."))
+    assert len({(s, t) for s, c, t in signed if c == "057"}) == 6
+    summit = code(nlp, "Armenia, Azerbaijan, Turkey and Iran attended the summit.")
+    assert all(e.target_code is None for e in summit.events)
+    # "assure X" needs someone assured: "assured that ..." is no pledge of support.
+    assert code(nlp, "Zakharova assured that the priority is security.").events == []
+    assert ("RUS", "032", "ARM") in triples(code(nlp, "Russia assured Armenia of its support."))
+
+
+def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
+        "In 2020, the two sides signed a ceasefire, brokered by Russia."
+    )
+    found = triples(code(nlp, text))
+    assert {("ARM", "057", "AZE"), ("AZE", "057", "ARM")} <= found
+    assert not any(s == "RUS" and c == "057" for s, c, _ in found)
+
+
 def test_unnamed_target_of_a_directed_act_is_the_other_party_of_the_conflict(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan clashed again. Armenia accused Azerbaijan of shelling. "
@@ -610,8 +647,8 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.67 < 0.8, 1.72 events per gold event > 1.5 "
-    "(dated 0.92 >= 0.8; coder-version detente-events-3; figures printed with -s)",
+    reason="acceptance not yet met: recall 0.75 < 0.8, 1.72 events per gold event > 1.5 "
+    "(dated 0.93 >= 0.8; coder-version detente-events-3; figures printed with -s)",
     strict=False,
 )
 def test_seed_acceptance(tmp_path: Path) -> None:
@@ -627,7 +664,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.21, precision 0.37, dated 0.90.
+    # Measured with coder detente-events-3: recall 0.21, precision 0.42, dated 0.91.
     assert result.recall >= 0.20
-    assert result.precision >= 0.35
+    assert result.precision >= 0.40
     assert result.dated >= 0.8

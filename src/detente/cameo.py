@@ -101,6 +101,7 @@ class Dictionary:
     threat_codes: dict[str, str]
     figurative_objects: frozenset[str]
     literal_plurals: frozenset[str]
+    affiliation_participles: frozenset[str]
     meaning_changing_particles: frozenset[str]
     accusation_verbs: frozenset[str]
     situation_nouns: frozenset[str]
@@ -219,6 +220,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_codes=codes("threat_codes"),
         figurative_objects=words("figurative_objects"),
         literal_plurals=words("literal_plurals"),
+        affiliation_participles=words("affiliation_participles"),
         meaning_changing_particles=words("meaning_changing_particles"),
         accusation_verbs=words("accusation_verbs"),
         situation_nouns=words("situation_nouns"),

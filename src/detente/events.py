@@ -212,7 +212,9 @@ def _each_other(verb: Any) -> bool:
 
 def _context_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     """The two most recent actors of other countries named before this sentence."""
-    excluded = {_country(m) for m in ctx.mentions} | {_country(a.mention) for a in sources}
+    # Only the doers are left out: an actor named elsewhere in the sentence ("Moscow, which
+    # has deployed peacekeepers, commented on Aliyev's remarks") may well be a party.
+    excluded = {_country(a.mention) for a in sources}
     chosen = _main_parties(ctx, excluded)
     if len(chosen) < 2:
         return []
@@ -327,11 +329,16 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
         return []
     if not any(c.lower_ in lex.collective_modifiers for c in token.children):
         return []
-    chosen = _main_parties(ctx, {_country(m) for m in ctx.mentions})
-    if len(chosen) < 2:
-        return []
     start, end = ctx.offset(token)
     phrase_start = ctx.sentence.start + min(t.idx for t in token.subtree)
+    # Actors named in the phrase's own clause are not among the parties it refers to ("Russia
+    # brokered peace between the two warring nations", "the two sides signed a ceasefire
+    # brokered by Moscow"); those of another clause of the sentence may be.
+    clause = _clause_of(token).i
+    same_clause = [m for m in ctx.mentions if _clause_i(_token_at(ctx, m)) == clause]
+    chosen = _main_parties(ctx, {_country(m) for m in same_clause})
+    if len(chosen) < 2:
+        return []
     text = ctx.article.text[phrase_start:end]
     # The span is the phrase in this sentence; the code and name are the antecedent's.
     return [
@@ -339,6 +346,29 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
                "collective reference", 0.6)
         for m in chosen
     ]  # fmt: skip
+
+
+_CLAUSE_HEADS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj"})
+
+
+def _clause_of(token: Any) -> Any:
+    """The head of the clause ``token`` belongs to (None for no token)."""
+    node = token
+    while node is not None and node.head.i != node.i:
+        if node.dep_ in _CLAUSE_HEADS or (node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")):
+            return node
+        node = node.head
+    return node
+
+
+def _clause_i(token: Any) -> int:
+    return -1 if token is None else int(_clause_of(token).i)
+
+
+def _token_at(ctx: _Context, m: Mention) -> Any:
+    """The first token of the parsed sentence inside mention ``m`` (None if none)."""
+    start, end = m.start - ctx.sentence.start, m.end - ctx.sentence.start
+    return next((t for t in ctx.doc if start <= t.idx < end), None)
 
 
 def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
@@ -493,6 +523,12 @@ def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], An
             target_token = next(
                 (c for c in verb.children if c.dep_ in ("dobj", "dative", "nsubjpass")), None
             )
+            if target_token is None and verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
+                target_token = verb.head  # "the talks hosted by Kenya"
+            if target_token is None:
+                # "visit X", "assure X", "call X" with nothing visited, assured or called
+                # ("assured that ...", "what he called an attack") is not the pattern's act.
+                return None
     return matched, target_token
 
 
@@ -581,6 +617,13 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     found = _prep_target(ctx, [head, *matched])
     if found:
         return found
+    for child in head.children:
+        if child.dep_ == "conj" and child.pos_ == "PROPN" and child.i > head.i:
+            # "expressed support for integrity in general, and Ukraine's in particular": a
+            # name coordinated with the verb itself is an object the parser misplaced.
+            actors = _actors_of(ctx, child)
+            if actors:
+                return actors
     objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
     objects += [
         o
@@ -888,9 +931,18 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         local = _local_tokens(tok)
         best = _best_pattern(tok, lex.verbs[lemma] if is_verb else lex.nouns[lemma], local)
         if best is None:
-            candidates.append(
-                Candidate(sent.index, tok.text, start, end, "rejected", "no pattern matches")
+            particle = next(
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ == "prt" and c.lower_ in lex.meaning_changing_particles
+                ),
+                None,
             )
+            why = "no pattern matches"
+            if is_verb and particle is not None:
+                why = f"phrasal verb '{tok.text} {particle.text}' is not in the dictionary"
+            candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why))
             continue
         pattern, matched, slot_token = best
         figurative = _figurative(ctx, tok, pattern, matched) if is_verb else None
@@ -945,7 +997,11 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             how = f"{how}; target from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
-        reciprocal = not targets and len(sources) > 1
+        # A mutual act is between two parties ("Armenia and France held a joint exercise");
+        # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
+        # agreement signed by three binds each to the others.
+        n_parties = len({a.mention.actor_code for a in sources})
+        reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         for source in sources:
             options = [s for s in sources if s is not source] if reciprocal else targets
@@ -1077,10 +1133,19 @@ def _noun_arguments(
             if m is not None:
                 sources, how = _actors_of(ctx, child), "possessor or modifier of the noun"
                 break
+        if child.dep_ == "amod" and child.lemma_.lower() in ctx.lexicon.affiliation_participles:
+            # "Azerbaijani-aligned protests", "Iranian-backed attacks": the side named in the
+            # compound modifier is the doer's side.
+            backer = next((g for g in child.children if ctx.mention_at(g) is not None), None)
+            if backer is not None:
+                sources, how = _actors_of(ctx, backer), f"'{child.text}' modifier of the noun"
+                break
         if child.dep_ == "prep" and child.lower_ == "by":
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     sources, how = _actors_of(ctx, obj), "by-phrase"
+    if not sources and conflictual:
+        sources, how = _origin(ctx, noun), "origin of the attack"
     modality_token = noun
     head = noun.head
     if not sources and noun.dep_ == "appos" and head.dep_ == "dobj" and head.head is not head:
@@ -1102,16 +1167,45 @@ def _noun_arguments(
     elif head is not noun and head.pos_ in ("VERB", "AUX"):
         modality_token = head
     # "subjected to an attack": the passive subject is the target.
-    targets = compound_targets or _prep_target(ctx, [noun, *matched])
+    source_mentions = {a.mention for a in sources}
+
+    def others(actors: list[_Actor]) -> list[_Actor]:
+        return [t for t in actors if t.mention not in source_mentions]
+
+    targets = others(compound_targets or _prep_target(ctx, [noun, *matched]))
     if not targets:
-        targets = _embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"])
+        targets = others(_embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"]))
     if not targets and noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         for child in head.head.children:
             if child.dep_ == "nsubjpass":
-                targets = _actors_of(ctx, child)
-    source_mentions = {a.mention for a in sources}
-    targets = [t for t in targets if t.mention not in source_mentions]
+                targets = others(_actors_of(ctx, child))
     return sources, how, targets, modality_token
+
+
+def _origin(ctx: _Context, noun: Any) -> list[_Actor]:
+    """Where a force act comes from: "shelling from Azerbaijan", "an attack across the border
+    from Lebanon", "an attack across the border with Azerbaijan" (the side across it)."""
+    preps = [p for p in noun.children if p.dep_ == "prep"]
+    borders = [
+        o
+        for p in preps
+        if p.lower_ == "across"
+        for o in p.children
+        if o.dep_ == "pobj" and o.lemma_.lower() in ("border", "frontier")
+    ]
+    # "across the border with X": the parser attaches "with X" to the border or to the noun.
+    sides = [p for b in borders for p in b.children if p.dep_ == "prep"]
+    if borders:
+        sides += preps
+    for prep in [p for p in preps if p.lower_ == "from"] + sides:
+        if prep.lower_ not in ("from", "with"):
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj":
+                actors = _actors_of(ctx, obj)
+                if actors:
+                    return actors
+    return []
 
 
 # Prepositions that make an event noun the setting of the sentence, not what it reports:
