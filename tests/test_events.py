@@ -289,6 +289,34 @@ def test_multilateral_acts_and_patterns_that_need_an_object(nlp: Any) -> None:
     assert ("RUS", "032", "ARM") in triples(code(nlp, "Russia assured Armenia of its support."))
 
 
+def test_unresolved_addressee_self_targets_settings_and_the_doer_of_an_object_act(
+    nlp: Any,
+) -> None:
+    # The act names an addressee that is no actor: its target is unknown, so no event.
+    unknown = code(nlp, "Russia vowed to protect the ethnic communities.")
+    assert unknown.events == []
+    assert any("not resolved" in c.reason for c in unknown.candidates)
+    assert ("RUS", "0334", "ARM") in triples(code(nlp, "Russia vowed to protect Armenia."))
+    # A source's own country is not its target, except for (domestic) coercion.
+    own = code(nlp, "Russia vowed to protect Armenia and Russia.")
+    assert {e.target_code for e in own.events} == {"ARM"}
+    assert ("ARMGOV", "1724", "ARM") in triples(
+        code(nlp, "Pashinyan declared martial law across Armenia.")
+    )
+    # Situations and "in the wake of" phrases are the setting, not a reported event.
+    setting = code(nlp, "In the wake of the attack by Azerbaijan, Armenia criticized Russia.")
+    assert triples(setting) == {("ARM", "111", "RUS")}
+    # Condemning or refusing to support an act is aimed at whoever did it.
+    assert ("IRN", "111", "RUS") in triples(
+        code(nlp, "Iran condemned Russia's invasion of Ukraine.")
+    )
+    # "the authorities": the government of the country named, not the speaker's own.
+    authorities = code(
+        nlp, "Kazakhstan said something. Turkey urged the authorities to respect rights."
+    )
+    assert ("TUR", "0243", "KAZ") in triples(authorities)
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
@@ -647,7 +675,7 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.75 < 0.8, 1.72 events per gold event > 1.5 "
+    reason="acceptance not yet met: recall 0.78 < 0.8, 1.61 events per gold event > 1.5 "
     "(dated 0.93 >= 0.8; coder-version detente-events-3; figures printed with -s)",
     strict=False,
 )
@@ -664,7 +692,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.21, precision 0.42, dated 0.91.
+    # Measured with coder detente-events-3: recall 0.21, precision 0.46, dated 0.91.
     assert result.recall >= 0.20
-    assert result.precision >= 0.40
+    assert result.precision >= 0.44
     assert result.dated >= 0.8

@@ -35,7 +35,8 @@ CODER_VERSION = "detente-events-3"
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
 TARGET_PREPOSITIONS = ("against", "on", "at", "with", "to", "toward", "towards", "into",
-                       "upon", "between", "over", "in", "inside", "of")  # fmt: skip
+                       "upon", "between", "over", "in", "inside", "across", "throughout",
+                       "of")  # fmt: skip
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "ca", "must"})
@@ -48,6 +49,7 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_GOVERNMENT_NOUNS = frozenset({"authority", "authorities", "government", "regime", "leadership"})
 
 
 @dataclass(frozen=True)
@@ -371,9 +373,18 @@ def _token_at(ctx: _Context, m: Mention) -> Any:
     return next((t for t in ctx.doc if start <= t.idx < end), None)
 
 
-def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
+def _country_antecedent(ctx: _Context, token: Any, not_subject: bool = False) -> Mention | None:
     start, _ = ctx.offset(token)
     own = [m for m in ctx.mentions if m.kind == "country" and m.end <= start]
+    if not_subject:
+        # "Turkey urged the authorities to ...": not the speaker's own government.
+        own = [
+            m
+            for m in own
+            if (t := _token_at(ctx, m)) is None
+            or t.dep_ not in _SUBJECTS
+            or t.head.i != token.head.i
+        ]
     if own:
         return own[-1]
     earlier = [m for m in ctx.previous_countries if m.kind == "country"]
@@ -463,6 +474,13 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
         if determiners == ["the"] and len(list(token.children)) == 1:
             antecedent = _country_antecedent(ctx, token)
             return _Actor(antecedent, "definite description", 0.7) if antecedent else None
+    if token.lemma_.lower() in _GOVERNMENT_NOUNS and token.tag_ in ("NN", "NNS"):
+        # "urged the authorities to ...", "the government said": a bare definite description
+        # of a government is that of the country last named.
+        children = list(token.children)
+        if [c.lower_ for c in children] == ["the"]:
+            antecedent = _country_antecedent(ctx, token, not_subject=True)
+            return _Actor(antecedent, "definite description", 0.6) if antecedent else None
     if token.lower_ in _PRONOUNS_SPEAKER and depth < 3:
         # "Russia said it had brokered a ceasefire", "Baku said its troops ...": in the
         # complement of a speech verb, "it"/"they" is the speaker.
@@ -916,7 +934,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
         if is_noun:
-            why_not = _referenced_not_reported(tok, coded_verbs)
+            why_not = _referenced_not_reported(tok, coded_verbs, lex.situation_nouns)
             if why_not is not None:
                 start, end = ctx.offset(tok)
                 candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why_not))
@@ -958,11 +976,36 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 targets = _verb_target(ctx, tok, matched)
             if not targets:
                 targets = _participle_target(ctx, tok)
+            if pattern.code[:2] in _STANCE_ROOTS:
+                doers = _doer_of_object_act(ctx, tok, matched, sources)
+                if doers:
+                    targets, how = doers, f"{how}; target: the doer of the act it is about"
+            for inner in [t for t in matched if t.pos_ in ("VERB", "AUX")]:
+                # "vowed to protect Armenia": the object of the pattern's inner verb.
+                targets = targets or _verb_target(ctx, inner, [])
+            targets = _not_self(sources, targets, pattern.code)
+            unresolved = None if targets else _unresolved_addressee(tok, matched, slot_token, lex)
+            if sources and unresolved is not None and pattern.code[:2] < "14":
+                reason = f"target named but not resolved to an actor ('{unresolved.text}')"
+                candidates.append(
+                    Candidate(
+                        sent.index,
+                        tok.text,
+                        start,
+                        end,
+                        "rejected",
+                        reason,
+                        pattern.code,
+                        pattern.text,
+                    )  # fmt: skip
+                )
+                continue
             modality_token = tok
         else:
             sources, how, targets, modality_token = _noun_arguments(
                 ctx, tok, matched, pattern.code[:2]
             )
+        targets = _not_self(sources, targets, pattern.code)
         if not sources:
             reason = f"no resolved source actor ({how})"
             candidates.append(
@@ -1214,18 +1257,105 @@ _SETTING_PREPOSITIONS = frozenset({"outside", "at", "during", "after", "before",
     "since", "amid", "amidst", "following", "despite", "throughout", "until", "midst"})  # fmt: skip
 
 
-def _referenced_not_reported(noun: Any, coded_verbs: set[int]) -> str | None:
+# Nouns of "in the wake of X", "on the eve of X", "on the sidelines of X": X is a setting.
+_SETTING_NOUNS = frozenset({"wake", "aftermath", "eve", "sidelines", "margins", "back",
+    "heels", "run-up", "lead-up", "course", "midst", "context", "framework",
+    "anniversary"})  # fmt: skip
+
+
+def _referenced_not_reported(
+    noun: Any, coded_verbs: set[int], ctx_situation_nouns: frozenset[str] = frozenset()
+) -> str | None:
     """Why an event noun names an event the sentence refers to rather than reports."""
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _SETTING_PREPOSITIONS:
         return f"the setting of the sentence ('{head.text} ... {noun.text}')"
     if noun.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPOSITIONS:
         return f"the setting of the sentence ('{head.head.text} ... {noun.text}')"
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _SETTING_NOUNS:
+        # "in the wake of the attack", "on the sidelines of the summit".
+        return f"the setting of the sentence ('{head.head.text} of ... {noun.text}')"
+    situation = noun.lemma_.lower() in ctx_situation_nouns
+    if noun.dep_ == "pobj" and head.lower_ in ("in", "during", "throughout") and situation:
+        # "killed in the fighting", "his allies in his battle in Ukraine": the situation the
+        # sentence is set in.
+        return f"the setting of the sentence ('{head.text} ... {noun.text}')"
     governor = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
     if noun.dep_ in ("dobj", "pobj") and governor.i in coded_verbs:
         # "criticized Russia's war in Ukraine": the war is what the criticism is about.
         return f"the topic of the event at '{governor.text}'"
     return None
+
+
+def _not_self(sources: Sequence[_Actor], targets: list[_Actor], code: str) -> list[_Actor]:
+    """Targets that are not the source itself or its own country ("Putin vowed to protect
+    communities along Russia's borders" is not aimed at Russia). Two actors of one country
+    in different roles stay ("the government arrested protesters"), and so do the targets
+    of coercion (17), which is mostly domestic ("declared martial law across Armenia")."""
+    if code[:2] == "17":
+        return targets
+    codes = {a.mention.actor_code or "" for a in sources}
+
+    def own(code: str) -> bool:
+        return any(
+            code == c or (code[:3] == c[:3] and (len(code) == 3 or len(c) == 3)) for c in codes
+        )
+
+    return [t for t in targets if not own(t.mention.actor_code or "")]
+
+
+def _unresolved_addressee(
+    verb: Any, matched: list[Any], slot: Any | None, lex: Dictionary
+) -> Any | None:
+    """The person or thing a verbal act is addressed to when the sentence names one that is
+    not an actor ("vowed to protect ethnic communities", "gave his visitors assurances"):
+    the target is then unknown, not absent, and the act is no event (unsure means none)."""
+    if _each_other(verb):
+        return None  # a mutual act: the coordinated subjects are each other's targets
+    matched_ids = {t.i for t in matched}
+    objects = [slot] if slot is not None else []
+    for v in [verb, *[t for t in matched if t.pos_ in ("VERB", "AUX")]]:
+        objects += [c for c in v.children if c.dep_ in ("dobj", "dative")]
+    for obj in objects:
+        # A named party, not a pronoun (resolved, or not, elsewhere) nor an act or document
+        # ("brokered a ceasefire", "described the exodus as ...").
+        if (
+            obj.i not in matched_ids
+            and obj.pos_ in ("NOUN", "PROPN")
+            and obj.lemma_.lower() not in lex.nouns
+        ):
+            return obj
+    return None
+
+
+# Stances toward an act (comment, approve, criticise, reject): "condemned the attack on
+# Ganja", "declined to support the invasion of Ukraine" are aimed at whoever did the act.
+_STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
+
+
+def _doer_of_object_act(
+    ctx: _Context, verb: Any, matched: list[Any], sources: list[_Actor]
+) -> list[_Actor]:
+    """The doer of a use of force named as the object of ``verb`` (or of the verbs its
+    pattern matched): its own source, else the other party of the conflict with its target."""
+    lex = ctx.lexicon
+    verbs = [verb, *[t for t in matched if t.pos_ in ("VERB", "AUX")]]
+    for v in verbs:
+        for noun in v.children:
+            if noun.dep_ != "dobj" or noun.lemma_.lower() not in lex.nouns:
+                continue
+            best = _best_pattern(noun, lex.nouns[noun.lemma_.lower()], _local_tokens(noun))
+            if best is None or best[0].code[:2] < "18":
+                continue
+            doers, _, victims, _ = _noun_arguments(ctx, noun, best[1], best[0].code[:2])
+            if not doers and victims:
+                doers = _context_opponent(ctx, victims)
+            own = {_country(a.mention) for a in sources}
+            doers = [d for d in doers if _country(d.mention) not in own]
+            if doers:
+                return [_Actor(d.mention, f"doer of '{noun.text}'", 0.8 * d.confidence)
+                        for d in doers]  # fmt: skip
+    return []
 
 
 def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
