@@ -317,6 +317,23 @@ def test_unresolved_addressee_self_targets_settings_and_the_doer_of_an_object_ac
     assert ("TUR", "0243", "KAZ") in triples(authorities)
 
 
+def test_unnamed_ministry_naming_verbs_and_statement_documents(nlp: Any) -> None:
+    # "The Ministry of Foreign Affairs" with no country: the state the last sentence named.
+    text = "Russia condemned the attack. The Ministry of Foreign Affairs called Armenia to stop."
+    ministry = next(e for e in code(nlp, text).events if e.code == "0256")
+    assert (ministry.source_code, ministry.target_code) == ("RUS", "ARM")
+    assert text[ministry.source_start : ministry.source_end].startswith("The Ministry")
+    # "what X called a provocation", "called the move a violation": naming, not a phone call.
+    assert not any(
+        e.code == "041"
+        for e in code(nlp, "Turkey condemned what Iran called a provocation.").events
+    )
+    assert code(nlp, "Russia called the move a violation.").events == []
+    # A signed statement is an agreement, not a 010 statement event.
+    signed = code(nlp, "The statement was signed by Armenia and Azerbaijan.")
+    assert {e.code for e in signed.events} == {"057"}
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
@@ -675,7 +692,7 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 @pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.78 < 0.8, 1.61 events per gold event > 1.5 "
+    reason="acceptance not yet met: recall 0.81 >= 0.8 but 1.56 events per gold event > 1.5 "
     "(dated 0.93 >= 0.8; coder-version detente-events-3; figures printed with -s)",
     strict=False,
 )
@@ -692,7 +709,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.21, precision 0.46, dated 0.91.
+    # Measured with coder detente-events-3: recall 0.21, precision 0.47, dated 0.91.
     assert result.recall >= 0.20
-    assert result.precision >= 0.44
+    assert result.precision >= 0.45
     assert result.dated >= 0.8

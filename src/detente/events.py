@@ -158,6 +158,8 @@ class _Context:
     # Resolved actors of other countries named before this sentence, most recent last:
     # what "the two sides" / "the warring nations" refer to.
     previous_countries: list[Mention] = field(default_factory=list)
+    # Countries of the doers of the act being coded: never among "the two sides" it targets.
+    doers: set[str] = field(default_factory=set)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -338,7 +340,7 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
     # brokered by Moscow"); those of another clause of the sentence may be.
     clause = _clause_of(token).i
     same_clause = [m for m in ctx.mentions if _clause_i(_token_at(ctx, m)) == clause]
-    chosen = _main_parties(ctx, {_country(m) for m in same_clause})
+    chosen = _main_parties(ctx, {_country(m) for m in same_clause} | ctx.doers)
     if len(chosen) < 2:
         return []
     text = ctx.article.text[phrase_start:end]
@@ -474,6 +476,20 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
         if determiners == ["the"] and len(list(token.children)) == 1:
             antecedent = _country_antecedent(ctx, token)
             return _Actor(antecedent, "definite description", 0.7) if antecedent else None
+    if token.lower_ in ("ministry", "kremlin") and any(c.lower_ == "the" for c in token.children):
+        # "The Ministry of Foreign Affairs said ...", no country named: in a paragraph about
+        # a state, its ministry (the state actor the last sentence named first).
+        earlier = [m for m in ctx.previous_countries if m.kind not in ("person", "role", "place")]
+        if earlier:
+            last = earlier[-1].sentence
+            antecedent = next(m for m in earlier if m.sentence == last)
+            start = ctx.sentence.start + min(t.idx for t in token.subtree)
+            end = ctx.sentence.start + max(t.idx + len(t.text) for t in token.subtree)
+            here = replace(
+                antecedent, start=start, end=end, text=ctx.article.text[start:end],
+                sentence=ctx.sentence.index,
+            )  # fmt: skip
+            return _Actor(here, "ministry of the state named before", 0.6)
     if token.lemma_.lower() in _GOVERNMENT_NOUNS and token.tag_ in ("NN", "NNS"):
         # "urged the authorities to ...", "the government said": a bare definite description
         # of a government is that of the country last named.
@@ -543,9 +559,13 @@ def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], An
             )
             if target_token is None and verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
                 target_token = verb.head  # "the talks hosted by Kenya"
-            if target_token is None:
+            if target_token is None or target_token.tag_ == "WP":
                 # "visit X", "assure X", "call X" with nothing visited, assured or called
                 # ("assured that ...", "what he called an attack") is not the pattern's act.
+                return None
+            matched_ids = {t.i for t in matched}
+            if any(c.dep_ == "oprd" and c.i not in matched_ids for c in verb.children):
+                # "called the move a violation", "named him envoy": naming, not the act.
                 return None
     return matched, target_token
 
@@ -971,6 +991,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         if is_verb:
             sources, how = _subject(ctx, tok)
+            ctx.doers = {_country(a.mention) for a in sources}
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
@@ -985,7 +1006,10 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 targets = targets or _verb_target(ctx, inner, [])
             targets = _not_self(sources, targets, pattern.code)
             unresolved = None if targets else _unresolved_addressee(tok, matched, slot_token, lex)
-            if sources and unresolved is not None and pattern.code[:2] < "14":
+            named = unresolved is not None and (
+                pattern.code[:2] < "14" or unresolved.tag_ in ("NNP", "NNPS")
+            )
+            if sources and named and unresolved is not None:
                 reason = f"target named but not resolved to an actor ('{unresolved.text}')"
                 candidates.append(
                     Candidate(
@@ -1002,6 +1026,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 continue
             modality_token = tok
         else:
+            ctx.doers = set()
             sources, how, targets, modality_token = _noun_arguments(
                 ctx, tok, matched, pattern.code[:2]
             )
@@ -1318,10 +1343,11 @@ def _unresolved_addressee(
         objects += [c for c in v.children if c.dep_ in ("dobj", "dative")]
     for obj in objects:
         # A named party, not a pronoun (resolved, or not, elsewhere) nor an act or document
-        # ("brokered a ceasefire", "described the exodus as ...").
+        # ("brokered a ceasefire", "described the exodus as ..."); "ethnic Russians" may be
+        # tagged an adjective.
         if (
             obj.i not in matched_ids
-            and obj.pos_ in ("NOUN", "PROPN")
+            and obj.pos_ in ("NOUN", "PROPN", "ADJ")
             and obj.lemma_.lower() not in lex.nouns
         ):
             return obj
