@@ -334,6 +334,15 @@ def test_unnamed_ministry_naming_verbs_and_statement_documents(nlp: Any) -> None
     assert {e.code for e in signed.events} == {"057"}
 
 
+def test_the_parties_of_a_conflict_are_those_seen_fighting(nlp: Any) -> None:
+    talks = "Armenia and Turkey met. Armenia and Turkey talked. "
+    named = triples(code(nlp, talks + "Russia offered to mediate."))
+    assert {t for s, c, t in named if c == "039"} == {"ARM", "TUR"}
+    # Once two countries are seen using force against each other, they are the parties.
+    fought = triples(code(nlp, talks + "Azerbaijan attacked Armenia. Russia offered to mediate."))
+    assert {t for s, c, t in fought if c == "039"} == {"ARM", "AZE"}
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "

@@ -160,6 +160,8 @@ class _Context:
     previous_countries: list[Mention] = field(default_factory=list)
     # Countries of the doers of the act being coded: never among "the two sides" it targets.
     doers: set[str] = field(default_factory=set)
+    # Pairs of countries seen using force against each other earlier in the article (18-20).
+    fighting: list[tuple[str, str]] = field(default_factory=list)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -238,8 +240,14 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         counts[country] = counts.get(country, 0) + 1
         latest[country] = (position, m)
         by_sentence.setdefault(m.sentence, set()).add(country)
-    # The parties of a conflict are named together: the pair named in the most sentences
-    # together wins, then the most named countries.
+    # The parties of a conflict are those already seen fighting each other in the article
+    # (the most recent such pair); else they are named together: the pair named in the most
+    # sentences together wins, then the most named countries.
+    fighting = [
+        p for p in ctx.fighting if p[0] in latest and p[1] in latest and not set(p) & excluded
+    ]
+    if fighting:
+        return [latest[c][1] for c in sorted(fighting[-1], key=lambda c: latest[c][0])]
     pairs: dict[tuple[str, str], int] = {}
     for countries in by_sentence.values():
         ordered = sorted(countries)
@@ -1434,15 +1442,22 @@ def code_article(
     by_sentence = resolved_mentions_by_sentence(sentences, mentions)
     people: list[Mention] = []
     countries: list[Mention] = []
+    fighting: list[tuple[str, str]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
         doc = docs.get(sentence.index)
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
+            ctx.fighting = list(fighting)
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
             result.candidates.extend(candidates)
+            for e in counted(events):
+                a, b = e.source_code[:3], (e.target_code or "")[:3]
+                if e.root >= "18" and b and a != b:
+                    pair = (min(a, b), max(a, b))
+                    fighting = [p for p in fighting if p != pair] + [pair]
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
