@@ -343,6 +343,21 @@ def test_the_parties_of_a_conflict_are_those_seen_fighting(nlp: Any) -> None:
     assert {t for s, c, t in fought if c == "039"} == {"ARM", "AZE"}
 
 
+def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:
+    # "condemned Armenia's decision" is a literal criticism (of Armenia); "seized the
+    # chance" is figurative. Whose decision "the decision" was is unknown: no event.
+    assert ("TUR", "111", "ARM") in triples(code(nlp, "Turkey condemned Armenia's decision."))
+    assert code(nlp, "Azerbaijan seized the chance.").events == []
+    unknown = code(nlp, "Turkey condemned the decision.")
+    assert unknown.events == [] and any("not resolved" in c.reason for c in unknown.candidates)
+    stationed = code(nlp, "Russia will station nuclear weapons in Armenia.")
+    assert [(e.code, e.target_code, e.modality) for e in stationed.events] == [
+        ("154", "ARM", "future")
+    ]
+    offered = triples(code(nlp, "Armenia offered Russia a bilateral agreement."))
+    assert ("ARM", "030", "RUS") in offered
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
@@ -718,7 +733,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.21, precision 0.47, dated 0.91.
-    assert result.recall >= 0.20
+    # Measured with coder detente-events-3: recall 0.22, precision 0.47, dated 0.90.
+    assert result.recall >= 0.21
     assert result.precision >= 0.45
     assert result.dated >= 0.8

@@ -1353,11 +1353,12 @@ def _unresolved_addressee(
         # A named party, not a pronoun (resolved, or not, elsewhere) nor an act or document
         # ("brokered a ceasefire", "described the exodus as ..."); "ethnic Russians" may be
         # tagged an adjective.
-        if (
-            obj.i not in matched_ids
-            and obj.pos_ in ("NOUN", "PROPN", "ADJ")
-            and obj.lemma_.lower() not in lex.nouns
-        ):
+        if obj.i in matched_ids or obj.lemma_.lower() in lex.nouns:
+            continue
+        if obj.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # People ("the communities", "his visitors", "other countries") or a thing whose
+            # owner is not named ("welcomed the decision"): whom the act is aimed at is
+            # unknown.
             return obj
     return None
 
@@ -1402,6 +1403,7 @@ def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) 
             return f"phrasal verb '{verb.text} {child.text}' is not in the dictionary"
         if (
             child.dep_ == "dobj"
+            and pattern.code[:2] >= "14"  # "condemned the decision" is literal, not "seized" it
             and child.i not in matched_ids
             and child.lemma_.lower() in ctx.lexicon.figurative_objects
             and not (child.tag_ == "NNS" and child.lemma_.lower() in ctx.lexicon.literal_plurals)
