@@ -358,6 +358,19 @@ def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: An
     assert ("ARM", "030", "RUS") in offered
 
 
+def test_first_person_speakers_and_agents_of_force_nouns(nlp: Any) -> None:
+    # "We"/"our" in a quote are the speaker's side, wherever the attribution stands, and
+    # "our participation" is not the target.
+    quote = code(nlp, '"We have frozen our participation in the CSTO," Pashinyan said.')
+    assert ("ARMGOV", "160", "CSTO") in triples(quote)
+    # "fighting between X and Y": each is the other's target, even as the setting.
+    between = triples(code(nlp, "Dozens died in fighting between Armenia and Azerbaijan."))
+    assert {("ARM", "190", "AZE"), ("AZE", "190", "ARM")} <= between
+    # "the attack of X against Y": the "of" phrase is the doer when a target is named.
+    of_against = code(nlp, "They discussed the attack of Azerbaijan against Armenia.")
+    assert ("AZE", "190", "ARM") in triples(of_against)
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "

@@ -406,7 +406,10 @@ def _country_antecedent(ctx: _Context, token: Any, not_subject: bool = False) ->
     return next(m for m in earlier if m.sentence == last_sentence)
 
 
-_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their"})
+_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their", "we", "our"})
+# First person in reported speech ("'We have frozen our participation,' Pashinyan said"):
+# the speaker's side, whether the attribution comes before or after the quote.
+_PRONOUNS_FIRST = frozenset({"we", "our"})
 
 
 def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
@@ -416,11 +419,12 @@ def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
     speech = _speech_governor(ctx, clause)
     if speech is None:
         return None
+    first = pronoun.lower_ in _PRONOUNS_FIRST
     for child in speech.children:
-        if child.dep_ in _SUBJECTS and child.i < pronoun.i:
+        if child.dep_ in _SUBJECTS and (child.i < pronoun.i or first):
             actors = _actors_of(ctx, child, depth + 1)
             if actors and (
-                pronoun.lower_ in ("they", "their") or actors[0].mention.kind != "person"
+                pronoun.lower_ in ("they", "their") or first or actors[0].mention.kind != "person"
             ):
                 return _Actor(actors[0].mention, "pronoun of the speaker", 0.8)
     return None
@@ -458,7 +462,7 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
             m = ctx.mention_at(child)
             if m is not None:
                 return _Actor(m, "modifier", 0.9)
-        if child.dep_ == "poss" and child.lower_ in ("its", "their") and depth < 3:
+        if child.dep_ == "poss" and child.lower_ in ("its", "their", "our") and depth < 3:
             # "Baku said its troops had ...": the speaker's troops.
             speaker = _speaker_of(ctx, child, depth)
             if speaker is not None:
@@ -1013,6 +1017,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 # "vowed to protect Armenia": the object of the pattern's inner verb.
                 targets = targets or _verb_target(ctx, inner, [])
             targets = _not_self(sources, targets, pattern.code)
+            if not targets:
+                # "froze our participation in the CSTO": "our" is the source; look further.
+                targets = _not_self(sources, _prep_target(ctx, [tok, *matched]), pattern.code)
             unresolved = None if targets else _unresolved_addressee(tok, matched, slot_token, lex)
             named = unresolved is not None and (
                 pattern.code[:2] < "14" or unresolved.tag_ in ("NNP", "NNPS")
@@ -1221,6 +1228,8 @@ def _noun_arguments(
                 if obj.dep_ == "pobj":
                     sources, how = _actors_of(ctx, obj), "by-phrase"
     if not sources and conflictual:
+        sources, how = _agent_of_noun(ctx, noun)
+    if not sources and conflictual:
         sources, how = _origin(ctx, noun), "origin of the attack"
     modality_token = noun
     head = noun.head
@@ -1256,6 +1265,24 @@ def _noun_arguments(
             if child.dep_ == "nsubjpass":
                 targets = others(_actors_of(ctx, child))
     return sources, how, targets, modality_token
+
+
+def _agent_of_noun(ctx: _Context, noun: Any) -> tuple[list[_Actor], str]:
+    """The doers named by prepositions of a force noun: "fighting between the army and the
+    RSF" (both: each is the other's target), "the attack of Azerbaijan against Armenia" (the
+    "of" phrase names the doer when "against"/"on" names the target)."""
+    by_prep: dict[str, list[_Actor]] = {}
+    for prep in noun.children:
+        if prep.dep_ == "prep":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    by_prep.setdefault(prep.lower_, []).extend(_actors_of(ctx, obj))
+    between = by_prep.get("between", [])
+    if len({a.mention.actor_code for a in between}) == 2:
+        return between, "parties of 'between'"
+    if by_prep.get("of") and (by_prep.get("against") or by_prep.get("on")):
+        return by_prep["of"], "'of' phrase with a target"
+    return [], "none"
 
 
 def _origin(ctx: _Context, noun: Any) -> list[_Actor]:
@@ -1309,9 +1336,15 @@ def _referenced_not_reported(
         # "in the wake of the attack", "on the sidelines of the summit".
         return f"the setting of the sentence ('{head.head.text} of ... {noun.text}')"
     situation = noun.lemma_.lower() in ctx_situation_nouns
-    if noun.dep_ == "pobj" and head.lower_ in ("in", "during", "throughout") and situation:
+    parties = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ in ("in", "during", "throughout")
+        and situation
+        and not parties
+    ):
         # "killed in the fighting", "his allies in his battle in Ukraine": the situation the
-        # sentence is set in.
+        # sentence is set in (unless it names its parties: "in fighting between X and Y").
         return f"the setting of the sentence ('{head.text} ... {noun.text}')"
     governor = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
     if noun.dep_ in ("dobj", "pobj") and governor.i in coded_verbs:
@@ -1477,10 +1510,13 @@ def _one_per_article(events: list[Event]) -> list[Event]:
     best: dict[tuple[Any, ...], Event] = {}
     order: list[tuple[Any, ...]] = []
     for e in events:
-        # By country: "Russia blames Armenia" and "Moscow blames Yerevan" are one act.
+        # By country: "Russia blames Armenia" and "Moscow blames Yerevan" are one act (but
+        # the army and the rebels of one country are two sides).
+        domestic = e.source_code[:3] == (e.target_code or "")[:3]
+        width = None if domestic else 3
         key: tuple[Any, ...] = (
-            e.source_code[:3],
-            (e.target_code or "")[:3],
+            e.source_code[:width],
+            (e.target_code or "")[:width],
             e.code,
             e.modality,
         )
