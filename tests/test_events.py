@@ -371,6 +371,15 @@ def test_first_person_speakers_and_agents_of_force_nouns(nlp: Any) -> None:
     assert ("AZE", "190", "ARM") in triples(of_against)
 
 
+def test_a_less_specific_retelling_of_an_act_is_the_same_event(nlp: Any) -> None:
+    text = "Pashinyan criticized the CSTO on Monday. Armenia's criticism followed an attack."
+    criticisms = [e for e in code(nlp, text).events if e.code == "111"]
+    assert [(e.source_code, e.target_code) for e in criticisms] == [("ARMGOV", "CSTO")]
+    # Without the first, specific report the retelling is an event of its own.
+    alone = code(nlp, "Armenia's criticism followed an attack.")
+    assert [(e.source_code, e.code) for e in alone.events] == [("ARM", "111")]
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
@@ -728,12 +737,9 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
-@pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.81 >= 0.8 but 1.56 events per gold event > 1.5 "
-    "(dated 0.93 >= 0.8; coder-version detente-events-3; figures printed with -s)",
-    strict=False,
-)
 def test_seed_acceptance(tmp_path: Path) -> None:
+    # Measured with coder detente-events-3: recall 0.81 (29 of 36), 1.50 events per gold
+    # event (54 for 36), precision 0.61, dated 0.93.
     result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
     assert result.recall >= 0.8
@@ -746,7 +752,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.22, precision 0.47, dated 0.90.
+    # Measured with coder detente-events-3: recall 0.22, precision 0.48, dated 0.90.
     assert result.recall >= 0.21
-    assert result.precision >= 0.45
+    assert result.precision >= 0.46
     assert result.dated >= 0.8

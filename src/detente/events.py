@@ -1530,7 +1530,26 @@ def _one_per_article(events: list[Event]) -> list[Event]:
         if e.sentence_end - e.sentence_start > previous.sentence_end - previous.sentence_start:
             best[key] = e
     kept = {id(best[k]) for k in order}
-    return [e for e in events if id(e) in kept]
+    unique = [e for e in events if id(e) in kept]
+    # A less specific retelling ("Armenia's criticism followed ...", its target unnamed or
+    # only guessed from context) of an act told with its target is the same act.
+    told = [e for e in unique if e.target_code and not _inferred_target(e)]
+    return [
+        e
+        for e in unique
+        if not (e.target_code is None or _inferred_target(e))
+        or not any(
+            t.source_code[:3] == e.source_code[:3]
+            and t.code == e.code
+            and t.sentence != e.sentence
+            and _overlap(t.date, e.date)
+            for t in told
+        )
+    ]
+
+
+def _inferred_target(e: Event) -> bool:
+    return "from context" in (e.pattern or "")
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
