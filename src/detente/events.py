@@ -488,15 +488,21 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
         if determiners == ["the"] and len(list(token.children)) == 1:
             antecedent = _country_antecedent(ctx, token)
             return _Actor(antecedent, "definite description", 0.7) if antecedent else None
-    if token.lower_ in ("ministry", "kremlin") and any(c.lower_ == "the" for c in token.children):
+    if token.lower_ == "ministry" and any(c.lower_ == "the" for c in token.children):
         # "The Ministry of Foreign Affairs said ...", no country named: in a paragraph about
         # a state, its ministry (the state actor the last sentence named first).
         earlier = [m for m in ctx.previous_countries if m.kind not in ("person", "role", "place")]
         if earlier:
             last = earlier[-1].sentence
             antecedent = next(m for m in earlier if m.sentence == last)
-            start = ctx.sentence.start + min(t.idx for t in token.subtree)
-            end = ctx.sentence.start + max(t.idx + len(t.text) for t in token.subtree)
+            phrase = [token] + [
+                t
+                for c in token.children
+                if c.dep_ in ("det", "compound", "amod", "prep")
+                for t in c.subtree
+            ]
+            start = ctx.sentence.start + min(t.idx for t in phrase)
+            end = ctx.sentence.start + max(t.idx + len(t.text) for t in phrase)
             here = replace(
                 antecedent, start=start, end=end, text=ctx.article.text[start:end],
                 sentence=ctx.sentence.index,
