@@ -380,6 +380,15 @@ def test_a_less_specific_retelling_of_an_act_is_the_same_event(nlp: Any) -> None
     assert [(e.source_code, e.code) for e in alone.events] == [("ARM", "111")]
 
 
+def test_pattern_ties_prefer_a_filled_target_and_nearer_words(nlp: Any) -> None:
+    # "agree to talk" and "agree to ceasefire" tie; the nearer words win.
+    agreed = code(nlp, "Armenia agreed to a ceasefire after long talks.")
+    assert [e.code for e in agreed.events] == ["057"]
+    # "distance itself" and "distance from X" tie; the one with its target wins.
+    distance = triples(code(nlp, "Armenia continued to distance itself from Russia."))
+    assert distance == {("ARM", "120", "RUS")}
+
+
 def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
     text = (
         "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
@@ -752,7 +761,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.22, precision 0.48, dated 0.90.
-    assert result.recall >= 0.21
+    # Measured with coder detente-events-3: recall 0.23, precision 0.48, dated 0.90.
+    assert result.recall >= 0.22
     assert result.precision >= 0.46
     assert result.dated >= 0.8

@@ -592,11 +592,19 @@ def _best_pattern(
     head: Any, patterns: Sequence[Pattern], local: list[Any]
 ) -> tuple[Pattern, list[Any], Any | None] | None:
     best: tuple[Pattern, list[Any], Any | None] | None = None
+
+    def reach(matched: list[Any]) -> int:
+        return max((abs(t.i - head.i) for t in matched), default=0)
+
     for pattern in patterns:
         result = _match(pattern, head, local)
         if result is None:
             continue
-        if best is None or pattern.specificity > best[0].specificity:
+        # The most specific pattern; on a tie, one that finds its target slot filled, then the
+        # one whose words stand nearest the trigger ("agreed to a ceasefire after hours of
+        # talks" is agreeing to a ceasefire).
+        key = (pattern.specificity, result[1] is not None, -reach(result[0]))
+        if best is None or key > (best[0].specificity, best[2] is not None, -reach(best[1])):
             best = (pattern, result[0], result[1])
     return best
 
