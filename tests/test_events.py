@@ -409,8 +409,11 @@ def test_unnamed_target_of_a_directed_act_is_the_other_party_of_the_conflict(nlp
     assert (denial.source_code, denial.target_code) == ("AZE", "ARM")
     assert "target from context" in (denial.pattern or "")
     # The pair must be a dyad named together at least twice; a third party gets no target.
-    once = code(nlp, "Armenia and Azerbaijan clashed. Azerbaijan rejected the accusations.")
+    once = code(nlp, "Armenia and Azerbaijan met. Azerbaijan rejected the accusations.")
     assert next(e for e in once.events if e.code == "016").target_code is None
+    # Seen fighting once is enough: the one it fought is the other party.
+    fought = code(nlp, "Azerbaijan attacked Armenia. Azerbaijan rejected the accusations.")
+    assert next(e for e in fought.events if e.code == "016").target_code == "ARM"
     third = code(nlp, text + " Turkey rejected the accusations.")
     assert next(e for e in third.events if e.source_code == "TUR").target_code is None
 

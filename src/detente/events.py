@@ -277,19 +277,24 @@ _DIRECTED_CODES = ("016", "10", "11", "12", "13", "15", "16", "18", "19", "20")
 
 
 def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
-    """The other party of the article's main dyad when every source is one of its two
-    parties: the pair of countries named together in most earlier sentences (at least two)."""
+    """The other party of the conflict the source is in: the one it was last seen fighting in
+    the article, else the other of the pair named together in most earlier sentences (at
+    least two, no tie)."""
     if not sources:
-        return []
-    pair, together = _main_pair(ctx)
-    if together < 2:
         return []
     countries = {_country(a.mention) for a in sources}
     if len(countries) != 1:
         return []
     (country,) = countries
-    if country not in pair:
-        return []
+    # The one the source was last seen using force against (or by), else the other of the
+    # pair named together most.
+    fought = [p for p in ctx.fighting if country in p]
+    if fought:
+        pair = fought[-1]
+    else:
+        pair, together = _main_pair(ctx)
+        if together < 2 or country not in pair:
+            return []
     other = pair[1] if pair[0] == country else pair[0]
     latest = [m for m in ctx.previous_countries if _country(m) == other and m.kind == "country"]
     if not latest:
