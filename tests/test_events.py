@@ -356,6 +356,8 @@ def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: An
     ]
     offered = triples(code(nlp, "Armenia offered Russia a bilateral agreement."))
     assert ("ARM", "030", "RUS") in offered
+    inked = triples(code(nlp, "The accord was inked by Armenia and Azerbaijan."))
+    assert {("ARM", "057", "AZE"), ("AZE", "057", "ARM")} <= inked
 
 
 def test_first_person_speakers_and_agents_of_force_nouns(nlp: Any) -> None:
@@ -764,7 +766,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.23, precision 0.48, dated 0.90.
+    # Measured with coder detente-events-3: recall 0.23, precision 0.49, dated 0.90.
     assert result.recall >= 0.22
     assert result.precision >= 0.46
     assert result.dated >= 0.8
