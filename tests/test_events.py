@@ -236,6 +236,190 @@ def test_context_resolves_the_two_sides_and_names_are_not_triggers(nlp: Any) -> 
     assert all(e.modality == "opinion" for e in alleged.events if e.source_code == "ARM")
 
 
+def test_reported_future_participial_adjunct_and_passive_relative(nlp: Any) -> None:
+    # "would" under a past speech verb is the reported "will": a stated future, counted.
+    reported = code(nlp, "Armenia said on Monday that it would withdraw from the CSTO.")
+    assert [(e.source_code, e.root, e.modality) for e in reported.events] == [
+        ("ARM", "08", "future")
+    ]
+    assert ev.counted(reported.events)
+    # Without a speech verb, or with a condition, "would" stays hypothetical/conditional.
+    bare = code(nlp, "Russia would send peacekeepers to Armenia.")
+    assert [e.modality for e in bare.events] == ["hypothetical"]
+    # A participial adjunct without a subject shares the subject of its head verb.
+    adjunct = triples(code(nlp, "Turkey condemned the vote, accusing France of bias."))
+    assert ("TUR", "112", "FRA") in adjunct
+    # In a passive relative clause the relative pronoun is the target.
+    relative = triples(code(nlp, "Georgia, which is backed by Turkey, protested."))
+    assert ("TUR", "051", "GEO") in relative
+    # An event noun in apposition to an object: the subject of the object's verb did it.
+    appos = triples(
+        code(nlp, "Georgia took unusual measures – the expulsion of diplomats of Iran.")
+    )
+    assert ("GEO", "161", "IRN") in appos
+    # "positions" in the plural is a military target, not a stance.
+    positions = triples(code(nlp, "Azerbaijani forces attacked positions inside Armenia."))
+    assert positions == {("AZE", "190", "ARM")}
+
+
+def test_origin_of_an_attack_affiliation_modifiers_and_misplaced_objects(nlp: Any) -> None:
+    # The side across the border is the attacker; "his country", the passive subject of
+    # "subjected to", is the target.
+    text = "Pashinyan spoke. His country was subjected to a new attack across the border with Iran."
+    assert ("IRN", "190", "ARMGOV") in triples(code(nlp, text))
+    # "Georgian-backed protests": the side named in the compound modifier is the doer's.
+    backed = code(nlp, "There were Azerbaijani-backed protests along the road to Armenia.")
+    assert any(e.source_code == "AZE" and e.root == "14" for e in backed.events)
+    # A name the parser coordinated with the verb is one of its objects.
+    misplaced = code(
+        nlp, "Kazakhstan expressed support for integrity in general, and Ukraine's in particular."
+    )
+    assert ("KAZ", "019", "UKR") in triples(misplaced)
+
+
+def test_multilateral_acts_and_patterns_that_need_an_object(nlp: Any) -> None:
+    # Three signatories: each is bound to the others. Attendees of a summit are not each
+    # other's targets.
+    signed = triples(code(nlp, "Armenia, Azerbaijan and Russia signed an agreement."))
+    assert len({(s, t) for s, c, t in signed if c == "057"}) == 6
+    summit = code(nlp, "Armenia, Azerbaijan, Turkey and Iran attended the summit.")
+    assert all(e.target_code is None for e in summit.events)
+    # "assure X" needs someone assured: "assured that ..." is no pledge of support.
+    assert code(nlp, "Zakharova assured that the priority is security.").events == []
+    assert ("RUS", "032", "ARM") in triples(code(nlp, "Russia assured Armenia of its support."))
+
+
+def test_unresolved_addressee_self_targets_settings_and_the_doer_of_an_object_act(
+    nlp: Any,
+) -> None:
+    # The act names an addressee that is no actor: its target is unknown, so no event.
+    unknown = code(nlp, "Russia vowed to protect the ethnic communities.")
+    assert unknown.events == []
+    assert any("not resolved" in c.reason for c in unknown.candidates)
+    assert ("RUS", "0334", "ARM") in triples(code(nlp, "Russia vowed to protect Armenia."))
+    # A source's own country is not its target, except for (domestic) coercion.
+    own = code(nlp, "Russia vowed to protect Armenia and Russia.")
+    assert {e.target_code for e in own.events} == {"ARM"}
+    assert ("ARMGOV", "1724", "ARM") in triples(
+        code(nlp, "Pashinyan declared martial law across Armenia.")
+    )
+    # Situations and "in the wake of" phrases are the setting, not a reported event.
+    setting = code(nlp, "In the wake of the attack by Azerbaijan, Armenia criticized Russia.")
+    assert triples(setting) == {("ARM", "111", "RUS")}
+    # Condemning or refusing to support an act is aimed at whoever did it.
+    assert ("IRN", "111", "RUS") in triples(
+        code(nlp, "Iran condemned Russia's invasion of Ukraine.")
+    )
+    # "the authorities": the government of the country named, not the speaker's own.
+    authorities = code(
+        nlp, "Kazakhstan said something. Turkey urged the authorities to respect rights."
+    )
+    assert ("TUR", "0243", "KAZ") in triples(authorities)
+
+
+def test_unnamed_ministry_naming_verbs_and_statement_documents(nlp: Any) -> None:
+    # "The Ministry of Foreign Affairs" with no country: the state the last sentence named.
+    text = "Russia condemned the attack. The Ministry of Foreign Affairs called Armenia to stop."
+    ministry = next(e for e in code(nlp, text).events if e.code == "0256")
+    assert (ministry.source_code, ministry.target_code) == ("RUS", "ARM")
+    assert text[ministry.source_start : ministry.source_end].startswith("The Ministry")
+    # "what X called a provocation", "called the move a violation": naming, not a phone call.
+    assert not any(
+        e.code == "041"
+        for e in code(nlp, "Turkey condemned what Iran called a provocation.").events
+    )
+    assert code(nlp, "Russia called the move a violation.").events == []
+    # A signed statement is an agreement, not a 010 statement event.
+    signed = code(nlp, "The statement was signed by Armenia and Azerbaijan.")
+    assert {e.code for e in signed.events} == {"057"}
+
+
+def test_the_parties_of_a_conflict_are_those_seen_fighting(nlp: Any) -> None:
+    talks = "Armenia and Turkey met. Armenia and Turkey talked. "
+    named = triples(code(nlp, talks + "Russia offered to mediate."))
+    assert {t for s, c, t in named if c == "039"} == {"ARM", "TUR"}
+    # Once two countries are seen using force against each other, they are the parties.
+    fought = triples(code(nlp, talks + "Azerbaijan attacked Armenia. Russia offered to mediate."))
+    assert {t for s, c, t in fought if c == "039"} == {"ARM", "AZE"}
+
+
+def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:
+    # "condemned Armenia's decision" is a literal criticism (of Armenia); "seized the
+    # chance" is figurative. Whose decision "the decision" was is unknown: no event.
+    assert ("TUR", "111", "ARM") in triples(code(nlp, "Turkey condemned Armenia's decision."))
+    assert code(nlp, "Azerbaijan seized the chance.").events == []
+    unknown = code(nlp, "Turkey condemned the decision.")
+    assert unknown.events == [] and any("not resolved" in c.reason for c in unknown.candidates)
+    stationed = code(nlp, "Russia will station nuclear weapons in Armenia.")
+    assert [(e.code, e.target_code, e.modality) for e in stationed.events] == [
+        ("154", "ARM", "future")
+    ]
+    offered = triples(code(nlp, "Armenia offered Russia a bilateral agreement."))
+    assert ("ARM", "030", "RUS") in offered
+    inked = triples(code(nlp, "The accord was inked by Armenia and Azerbaijan."))
+    assert {("ARM", "057", "AZE"), ("AZE", "057", "ARM")} <= inked
+
+
+def test_first_person_speakers_and_agents_of_force_nouns(nlp: Any) -> None:
+    # "We"/"our" in a quote are the speaker's side, wherever the attribution stands, and
+    # "our participation" is not the target.
+    quote = code(nlp, '"We have frozen our participation in the CSTO," Pashinyan said.')
+    assert ("ARMGOV", "160", "CSTO") in triples(quote)
+    # "fighting between X and Y": each is the other's target, even as the setting.
+    between = triples(code(nlp, "Dozens died in fighting between Armenia and Azerbaijan."))
+    assert {("ARM", "190", "AZE"), ("AZE", "190", "ARM")} <= between
+    # "the attack of X against Y": the "of" phrase is the doer when a target is named.
+    of_against = code(nlp, "They discussed the attack of Azerbaijan against Armenia.")
+    assert ("AZE", "190", "ARM") in triples(of_against)
+
+
+def test_a_less_specific_retelling_of_an_act_is_the_same_event(nlp: Any) -> None:
+    text = "Pashinyan criticized the CSTO on Monday. Armenia's criticism followed an attack."
+    criticisms = [e for e in code(nlp, text).events if e.code == "111"]
+    assert [(e.source_code, e.target_code) for e in criticisms] == [("ARMGOV", "CSTO")]
+    # Without the first, specific report the retelling is an event of its own.
+    alone = code(nlp, "Armenia's criticism followed an attack.")
+    assert [(e.source_code, e.code) for e in alone.events] == [("ARM", "111")]
+
+
+def test_pattern_ties_prefer_a_filled_target_and_nearer_words(nlp: Any) -> None:
+    # "agree to talk" and "agree to ceasefire" tie; the nearer words win.
+    agreed = code(nlp, "Armenia agreed to a ceasefire after long talks.")
+    assert [e.code for e in agreed.events] == ["057"]
+    # "distance itself" and "distance from X" tie; the one with its target wins.
+    distance = triples(code(nlp, "Armenia continued to distance itself from Russia."))
+    assert distance == {("ARM", "120", "RUS")}
+
+
+def test_collective_parties_leave_out_actors_of_their_own_clause(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan fought a war. Armenia and Azerbaijan met. "
+        "In 2020, the two sides signed a ceasefire, brokered by Russia."
+    )
+    found = triples(code(nlp, text))
+    assert {("ARM", "057", "AZE"), ("AZE", "057", "ARM")} <= found
+    assert not any(s == "RUS" and c == "057" for s, c, _ in found)
+
+
+def test_unnamed_target_of_a_directed_act_is_the_other_party_of_the_conflict(nlp: Any) -> None:
+    text = (
+        "Armenia and Azerbaijan clashed again. Armenia accused Azerbaijan of shelling. "
+        "Azerbaijan rejected the accusations."
+    )
+    result = code(nlp, text)
+    denial = next(e for e in result.events if e.code == "016")
+    assert (denial.source_code, denial.target_code) == ("AZE", "ARM")
+    assert "target from context" in (denial.pattern or "")
+    # The pair must be a dyad named together at least twice; a third party gets no target.
+    once = code(nlp, "Armenia and Azerbaijan met. Azerbaijan rejected the accusations.")
+    assert next(e for e in once.events if e.code == "016").target_code is None
+    # Seen fighting once is enough: the one it fought is the other party.
+    fought = code(nlp, "Azerbaijan attacked Armenia. Azerbaijan rejected the accusations.")
+    assert next(e for e in fought.events if e.code == "016").target_code == "ARM"
+    third = code(nlp, text + " Turkey rejected the accusations.")
+    assert next(e for e in third.events if e.source_code == "TUR").target_code is None
+
+
 def test_negation_and_refusal(nlp: Any) -> None:
     assert triples(code(nlp, "Russia did not attack Armenia.")) == set()
     negated = code(nlp, "Russia did not attack Armenia.").events
@@ -567,12 +751,9 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
-@pytest.mark.xfail(
-    reason="acceptance not yet met: recall 0.58 < 0.8, 1.69 events per gold event > 1.5 "
-    "(dated 0.90 >= 0.8; coder-version detente-events-2; figures printed with -s)",
-    strict=False,
-)
 def test_seed_acceptance(tmp_path: Path) -> None:
+    # Measured with coder detente-events-3: recall 0.81 (29 of 36), 1.50 events per gold
+    # event (54 for 36), precision 0.61, dated 0.93.
     result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
     assert result.recall >= 0.8
@@ -585,7 +766,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-2: recall 0.18, precision 0.36, dated 0.89.
-    assert result.recall >= 0.15
-    assert result.precision >= 0.30
+    # Measured with coder detente-events-3: recall 0.23, precision 0.49, dated 0.90.
+    assert result.recall >= 0.22
+    assert result.precision >= 0.46
     assert result.dated >= 0.8

@@ -100,6 +100,8 @@ class Dictionary:
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
     figurative_objects: frozenset[str]
+    literal_plurals: frozenset[str]
+    affiliation_participles: frozenset[str]
     meaning_changing_particles: frozenset[str]
     accusation_verbs: frozenset[str]
     situation_nouns: frozenset[str]
@@ -217,6 +219,8 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
         figurative_objects=words("figurative_objects"),
+        literal_plurals=words("literal_plurals"),
+        affiliation_participles=words("affiliation_participles"),
         meaning_changing_particles=words("meaning_changing_particles"),
         accusation_verbs=words("accusation_verbs"),
         situation_nouns=words("situation_nouns"),

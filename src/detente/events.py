@@ -30,21 +30,26 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-2"
+CODER_VERSION = "detente-events-3"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
 TARGET_PREPOSITIONS = ("against", "on", "at", "with", "to", "toward", "towards", "into",
-                       "upon", "between", "over", "in", "of")  # fmt: skip
+                       "upon", "between", "over", "in", "inside", "across", "throughout",
+                       "of")  # fmt: skip
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "ca", "must"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+# "would" in the complement of a past speech verb is the reported form of "will".
+_BACKSHIFTED_FUTURE = frozenset({"would", "'d"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 # Roots whose events between coordinated subjects are mutual ("Armenia and France held a
 # joint exercise", "the two sides clashed"): each subject is the other's target.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_GOVERNMENT_NOUNS = frozenset({"authority", "authorities", "government", "regime", "leadership"})
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,10 @@ class _Context:
     # Resolved actors of other countries named before this sentence, most recent last:
     # what "the two sides" / "the warring nations" refer to.
     previous_countries: list[Mention] = field(default_factory=list)
+    # Countries of the doers of the act being coded: never among "the two sides" it targets.
+    doers: set[str] = field(default_factory=set)
+    # Pairs of countries seen using force against each other earlier in the article (18-20).
+    fighting: list[tuple[str, str]] = field(default_factory=list)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -209,7 +218,9 @@ def _each_other(verb: Any) -> bool:
 
 def _context_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     """The two most recent actors of other countries named before this sentence."""
-    excluded = {_country(m) for m in ctx.mentions} | {_country(a.mention) for a in sources}
+    # Only the doers are left out: an actor named elsewhere in the sentence ("Moscow, which
+    # has deployed peacekeepers, commented on Aliyev's remarks") may well be a party.
+    excluded = {_country(a.mention) for a in sources}
     chosen = _main_parties(ctx, excluded)
     if len(chosen) < 2:
         return []
@@ -229,8 +240,14 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         counts[country] = counts.get(country, 0) + 1
         latest[country] = (position, m)
         by_sentence.setdefault(m.sentence, set()).add(country)
-    # The parties of a conflict are named together: the pair named in the most sentences
-    # together wins, then the most named countries.
+    # The parties of a conflict are those already seen fighting each other in the article
+    # (the most recent such pair); else they are named together: the pair named in the most
+    # sentences together wins, then the most named countries.
+    fighting = [
+        p for p in ctx.fighting if p[0] in latest and p[1] in latest and not set(p) & excluded
+    ]
+    if fighting:
+        return [latest[c][1] for c in sorted(fighting[-1], key=lambda c: latest[c][0])]
     pairs: dict[tuple[str, str], int] = {}
     for countries in by_sentence.values():
         ordered = sorted(countries)
@@ -249,6 +266,62 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         return [latest[c][1] for c in sorted(best, key=lambda c: latest[c][0])]
     ranked = sorted(counts, key=lambda c: (counts[c], latest[c][0]), reverse=True)[:2]
     return [latest[c][1] for c in ranked]
+
+
+# Roots whose act is aimed at someone (demands, criticism, rejection, threats, force,
+# reduced relations, violence): in an article about a conflict between two parties, an act
+# of one of them whose target the sentence leaves unnamed is aimed at the other ("Azerbaijan
+# declared a mobilisation", "Baku rejected the accusations"). Protest (14) and coercion (17)
+# are left out: they are mostly domestic. A denial (016) answers an accuser.
+_DIRECTED_CODES = ("016", "10", "11", "12", "13", "15", "16", "18", "19", "20")
+
+
+def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The other party of the conflict the source is in: the one it was last seen fighting in
+    the article, else the other of the pair named together in most earlier sentences (at
+    least two, no tie)."""
+    if not sources:
+        return []
+    countries = {_country(a.mention) for a in sources}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    # The one the source was last seen using force against (or by), else the other of the
+    # pair named together most.
+    fought = [p for p in ctx.fighting if country in p]
+    if fought:
+        pair = fought[-1]
+    else:
+        pair, together = _main_pair(ctx)
+        if together < 2 or country not in pair:
+            return []
+    other = pair[1] if pair[0] == country else pair[0]
+    latest = [m for m in ctx.previous_countries if _country(m) == other and m.kind == "country"]
+    if not latest:
+        return []
+    return [_Actor(latest[-1], "the other party of the article's conflict", 0.5)]
+
+
+def _main_pair(ctx: _Context) -> tuple[tuple[str, str], int]:
+    """The two countries named together in most earlier sentences, and in how many."""
+    by_sentence: dict[int, set[str]] = {}
+    for m in ctx.previous_countries:
+        country = _country(m)
+        if country and m.kind not in ("person", "role"):
+            by_sentence.setdefault(m.sentence, set()).add(country)
+    pairs: dict[tuple[str, str], int] = {}
+    for countries in by_sentence.values():
+        ordered = sorted(countries)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    if not pairs:
+        return ("", ""), 0
+    best = max(pairs, key=lambda p: pairs[p])
+    ties = [p for p in pairs if pairs[p] == pairs[best]]
+    if len(ties) > 1:
+        return ("", ""), 0  # no clear main conflict: unsure means no target
+    return best, pairs[best]
 
 
 def _participle_target(ctx: _Context, verb: Any) -> list[_Actor]:
@@ -273,11 +346,16 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
         return []
     if not any(c.lower_ in lex.collective_modifiers for c in token.children):
         return []
-    chosen = _main_parties(ctx, {_country(m) for m in ctx.mentions})
-    if len(chosen) < 2:
-        return []
     start, end = ctx.offset(token)
     phrase_start = ctx.sentence.start + min(t.idx for t in token.subtree)
+    # Actors named in the phrase's own clause are not among the parties it refers to ("Russia
+    # brokered peace between the two warring nations", "the two sides signed a ceasefire
+    # brokered by Moscow"); those of another clause of the sentence may be.
+    clause = _clause_of(token).i
+    same_clause = [m for m in ctx.mentions if _clause_i(_token_at(ctx, m)) == clause]
+    chosen = _main_parties(ctx, {_country(m) for m in same_clause} | ctx.doers)
+    if len(chosen) < 2:
+        return []
     text = ctx.article.text[phrase_start:end]
     # The span is the phrase in this sentence; the code and name are the antecedent's.
     return [
@@ -287,9 +365,41 @@ def _collective_parties(ctx: _Context, token: Any) -> list[_Actor]:
     ]  # fmt: skip
 
 
-def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
+_CLAUSE_HEADS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj"})
+
+
+def _clause_of(token: Any) -> Any:
+    """The head of the clause ``token`` belongs to (None for no token)."""
+    node = token
+    while node is not None and node.head.i != node.i:
+        if node.dep_ in _CLAUSE_HEADS or (node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")):
+            return node
+        node = node.head
+    return node
+
+
+def _clause_i(token: Any) -> int:
+    return -1 if token is None else int(_clause_of(token).i)
+
+
+def _token_at(ctx: _Context, m: Mention) -> Any:
+    """The first token of the parsed sentence inside mention ``m`` (None if none)."""
+    start, end = m.start - ctx.sentence.start, m.end - ctx.sentence.start
+    return next((t for t in ctx.doc if start <= t.idx < end), None)
+
+
+def _country_antecedent(ctx: _Context, token: Any, not_subject: bool = False) -> Mention | None:
     start, _ = ctx.offset(token)
     own = [m for m in ctx.mentions if m.kind == "country" and m.end <= start]
+    if not_subject:
+        # "Turkey urged the authorities to ...": not the speaker's own government.
+        own = [
+            m
+            for m in own
+            if (t := _token_at(ctx, m)) is None
+            or t.dep_ not in _SUBJECTS
+            or t.head.i != token.head.i
+        ]
     if own:
         return own[-1]
     earlier = [m for m in ctx.previous_countries if m.kind == "country"]
@@ -301,7 +411,10 @@ def _country_antecedent(ctx: _Context, token: Any) -> Mention | None:
     return next(m for m in earlier if m.sentence == last_sentence)
 
 
-_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their"})
+_PRONOUNS_SPEAKER = frozenset({"it", "its", "they", "their", "we", "our"})
+# First person in reported speech ("'We have frozen our participation,' Pashinyan said"):
+# the speaker's side, whether the attribution comes before or after the quote.
+_PRONOUNS_FIRST = frozenset({"we", "our"})
 
 
 def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
@@ -311,11 +424,12 @@ def _speaker_of(ctx: _Context, pronoun: Any, depth: int) -> _Actor | None:
     speech = _speech_governor(ctx, clause)
     if speech is None:
         return None
+    first = pronoun.lower_ in _PRONOUNS_FIRST
     for child in speech.children:
-        if child.dep_ in _SUBJECTS and child.i < pronoun.i:
+        if child.dep_ in _SUBJECTS and (child.i < pronoun.i or first):
             actors = _actors_of(ctx, child, depth + 1)
             if actors and (
-                pronoun.lower_ in ("they", "their") or actors[0].mention.kind != "person"
+                pronoun.lower_ in ("they", "their") or first or actors[0].mention.kind != "person"
             ):
                 return _Actor(actors[0].mention, "pronoun of the speaker", 0.8)
     return None
@@ -353,7 +467,7 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
             m = ctx.mention_at(child)
             if m is not None:
                 return _Actor(m, "modifier", 0.9)
-        if child.dep_ == "poss" and child.lower_ in ("its", "their") and depth < 3:
+        if child.dep_ == "poss" and child.lower_ in ("its", "their", "our") and depth < 3:
             # "Baku said its troops had ...": the speaker's troops.
             speaker = _speaker_of(ctx, child, depth)
             if speaker is not None:
@@ -379,6 +493,33 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
         if determiners == ["the"] and len(list(token.children)) == 1:
             antecedent = _country_antecedent(ctx, token)
             return _Actor(antecedent, "definite description", 0.7) if antecedent else None
+    if token.lower_ == "ministry" and any(c.lower_ == "the" for c in token.children):
+        # "The Ministry of Foreign Affairs said ...", no country named: in a paragraph about
+        # a state, its ministry (the state actor the last sentence named first).
+        earlier = [m for m in ctx.previous_countries if m.kind not in ("person", "role", "place")]
+        if earlier:
+            last = earlier[-1].sentence
+            antecedent = next(m for m in earlier if m.sentence == last)
+            phrase = [token] + [
+                t
+                for c in token.children
+                if c.dep_ in ("det", "compound", "amod", "prep")
+                for t in c.subtree
+            ]
+            start = ctx.sentence.start + min(t.idx for t in phrase)
+            end = ctx.sentence.start + max(t.idx + len(t.text) for t in phrase)
+            here = replace(
+                antecedent, start=start, end=end, text=ctx.article.text[start:end],
+                sentence=ctx.sentence.index,
+            )  # fmt: skip
+            return _Actor(here, "ministry of the state named before", 0.6)
+    if token.lemma_.lower() in _GOVERNMENT_NOUNS and token.tag_ in ("NN", "NNS"):
+        # "urged the authorities to ...", "the government said": a bare definite description
+        # of a government is that of the country last named.
+        children = list(token.children)
+        if [c.lower_ for c in children] == ["the"]:
+            antecedent = _country_antecedent(ctx, token, not_subject=True)
+            return _Actor(antecedent, "definite description", 0.6) if antecedent else None
     if token.lower_ in _PRONOUNS_SPEAKER and depth < 3:
         # "Russia said it had brokered a ceasefire", "Baku said its troops ...": in the
         # complement of a speech verb, "it"/"they" is the speaker.
@@ -439,6 +580,16 @@ def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], An
             target_token = next(
                 (c for c in verb.children if c.dep_ in ("dobj", "dative", "nsubjpass")), None
             )
+            if target_token is None and verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
+                target_token = verb.head  # "the talks hosted by Kenya"
+            if target_token is None or target_token.tag_ == "WP":
+                # "visit X", "assure X", "call X" with nothing visited, assured or called
+                # ("assured that ...", "what he called an attack") is not the pattern's act.
+                return None
+            matched_ids = {t.i for t in matched}
+            if any(c.dep_ == "oprd" and c.i not in matched_ids for c in verb.children):
+                # "called the move a violation", "named him envoy": naming, not the act.
+                return None
     return matched, target_token
 
 
@@ -446,11 +597,19 @@ def _best_pattern(
     head: Any, patterns: Sequence[Pattern], local: list[Any]
 ) -> tuple[Pattern, list[Any], Any | None] | None:
     best: tuple[Pattern, list[Any], Any | None] | None = None
+
+    def reach(matched: list[Any]) -> int:
+        return max((abs(t.i - head.i) for t in matched), default=0)
+
     for pattern in patterns:
         result = _match(pattern, head, local)
         if result is None:
             continue
-        if best is None or pattern.specificity > best[0].specificity:
+        # The most specific pattern; on a tie, one that finds its target slot filled, then the
+        # one whose words stand nearest the trigger ("agreed to a ceasefire after hours of
+        # talks" is agreeing to a ceasefire).
+        key = (pattern.specificity, result[1] is not None, -reach(result[0]))
+        if best is None or key > (best[0].specificity, best[2] is not None, -reach(best[1])):
             best = (pattern, result[0], result[1])
     return best
 
@@ -486,8 +645,11 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
                 actors, how = _subject(ctx, child, depth + 1)
                 return actors, f"{how} (shared)"
     head = verb.head
-    if verb.dep_ in ("xcomp", "conj", "acomp") and head is not verb:
-        # "refused to sign" / "refused ... and criticized": the subject of the head verb.
+    participle = verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX")
+    if (verb.dep_ in ("xcomp", "conj", "acomp") or participle) and head is not verb:
+        # "refused to sign" / "refused ... and criticized" / "said ..., accusing Paris of":
+        # a controlled verb, a coordinated one or a participial adjunct without a subject
+        # shares the subject of the head verb.
         actors, how = _subject(ctx, head, depth + 1)
         return actors, f"{how} (shared)"
     if verb.dep_ == "pcomp" and head.dep_ == "prep" and head.head.pos_ in ("VERB", "AUX"):
@@ -508,6 +670,14 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
 
 def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     """Direct object, passive subject, dative, then objects of target prepositions."""
+    if head.dep_ == "relcl" and head.head is not head:
+        for child in head.children:
+            if child.dep_ == "nsubjpass" and (child.tag_ == "WDT" or child.lower_ in _RELATIVE):
+                # "Azerbaijan, which is backed by Turkey": the relative pronoun stands for
+                # the noun the clause modifies.
+                actors = _actors_of(ctx, head.head)
+                if actors:
+                    return actors
     for child in head.children:
         if child.dep_ in ("dobj", "dative", "nsubjpass", "attr"):
             actors = _actors_of(ctx, child)
@@ -516,6 +686,13 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     found = _prep_target(ctx, [head, *matched])
     if found:
         return found
+    for child in head.children:
+        if child.dep_ == "conj" and child.pos_ == "PROPN" and child.i > head.i:
+            # "expressed support for integrity in general, and Ukraine's in particular": a
+            # name coordinated with the verb itself is an object the parser misplaced.
+            actors = _actors_of(ctx, child)
+            if actors:
+                return actors
     objects = [c for c in head.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
     objects += [
         o
@@ -603,6 +780,7 @@ def _modality(ctx: _Context, trigger: Any) -> str:
     if ctx.doc.text.rstrip().rstrip("”\"'").endswith("?"):
         return "question"
     found: set[str] = set()
+    backshifted = False  # only "would" made it hypothetical: may be a reported future
     node = trigger
     for _ in range(8):
         for child in node.children:
@@ -611,8 +789,12 @@ def _modality(ctx: _Context, trigger: Any) -> str:
                 found.add("negated")
             if child.dep_ == "aux" and child.lower_ in _FUTURE_AUX:
                 found.add("future")
+            elif child.dep_ == "aux" and child.lower_ in _BACKSHIFTED_FUTURE:
+                backshifted = "hypothetical" not in found
+                found.add("hypothetical")
             elif child.dep_ == "aux" and {lemma, child.lower_} & _HYPOTHETICAL_AUX:
                 found.add("hypothetical")
+                backshifted = False
             if child.dep_ == "mark" and lemma in ("if", "unless"):
                 found.add("conditional")
         head = node.head
@@ -644,6 +826,17 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             c.dep_ == "mark" and c.lemma_.lower() in ("if", "unless") for c in node.children
         ):
             found.add("conditional")
+        if (
+            backshifted
+            and node.dep_ in ("ccomp", "parataxis")
+            and head_lemma in lex.speech_verbs
+            and head.tag_ in ("VBD", "VBN")
+            and "conditional" not in found
+        ):
+            # "Russia said it would respond": the reported "will" of a past statement (the
+            # sequence of tenses), a stated future, not a hypothetical.
+            found.discard("hypothetical")
+            found.add("future")
         if node.dep_ in ("ccomp", "parataxis", "advcl", "relcl"):
             break
         node = head
@@ -792,7 +985,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
         if is_noun:
-            why_not = _referenced_not_reported(tok, coded_verbs)
+            why_not = _referenced_not_reported(tok, coded_verbs, lex.situation_nouns)
             if why_not is not None:
                 start, end = ctx.offset(tok)
                 candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why_not))
@@ -807,9 +1000,18 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         local = _local_tokens(tok)
         best = _best_pattern(tok, lex.verbs[lemma] if is_verb else lex.nouns[lemma], local)
         if best is None:
-            candidates.append(
-                Candidate(sent.index, tok.text, start, end, "rejected", "no pattern matches")
+            particle = next(
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ == "prt" and c.lower_ in lex.meaning_changing_particles
+                ),
+                None,
             )
+            why = "no pattern matches"
+            if is_verb and particle is not None:
+                why = f"phrasal verb '{tok.text} {particle.text}' is not in the dictionary"
+            candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why))
             continue
         pattern, matched, slot_token = best
         figurative = _figurative(ctx, tok, pattern, matched) if is_verb else None
@@ -820,16 +1022,49 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             continue
         if is_verb:
             sources, how = _subject(ctx, tok)
+            ctx.doers = {_country(a.mention) for a in sources}
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
             if not targets:
                 targets = _participle_target(ctx, tok)
+            if pattern.code[:2] in _STANCE_ROOTS:
+                doers = _doer_of_object_act(ctx, tok, matched, sources)
+                if doers:
+                    targets, how = doers, f"{how}; target: the doer of the act it is about"
+            for inner in [t for t in matched if t.pos_ in ("VERB", "AUX")]:
+                # "vowed to protect Armenia": the object of the pattern's inner verb.
+                targets = targets or _verb_target(ctx, inner, [])
+            targets = _not_self(sources, targets, pattern.code)
+            if not targets:
+                # "froze our participation in the CSTO": "our" is the source; look further.
+                targets = _not_self(sources, _prep_target(ctx, [tok, *matched]), pattern.code)
+            unresolved = None if targets else _unresolved_addressee(tok, matched, slot_token, lex)
+            named = unresolved is not None and (
+                pattern.code[:2] < "14" or unresolved.tag_ in ("NNP", "NNPS")
+            )
+            if sources and named and unresolved is not None:
+                reason = f"target named but not resolved to an actor ('{unresolved.text}')"
+                candidates.append(
+                    Candidate(
+                        sent.index,
+                        tok.text,
+                        start,
+                        end,
+                        "rejected",
+                        reason,
+                        pattern.code,
+                        pattern.text,
+                    )  # fmt: skip
+                )
+                continue
             modality_token = tok
         else:
+            ctx.doers = set()
             sources, how, targets, modality_token = _noun_arguments(
                 ctx, tok, matched, pattern.code[:2]
             )
+        targets = _not_self(sources, targets, pattern.code)
         if not sources:
             reason = f"no resolved source actor ({how})"
             candidates.append(
@@ -859,9 +1094,16 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # Mediation has two parties: unnamed here, they are the parties named before.
             targets = _context_parties(ctx, sources)
             how = f"{how}; parties from context" if targets else how
+        if not targets and info.code.startswith(_DIRECTED_CODES):
+            targets = _context_opponent(ctx, sources)
+            how = f"{how}; target from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
-        reciprocal = not targets and len(sources) > 1
+        # A mutual act is between two parties ("Armenia and France held a joint exercise");
+        # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
+        # agreement signed by three binds each to the others.
+        n_parties = len({a.mention.actor_code for a in sources})
+        reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         for source in sources:
             options = [s for s in sources if s is not source] if reciprocal else targets
@@ -993,12 +1235,34 @@ def _noun_arguments(
             if m is not None:
                 sources, how = _actors_of(ctx, child), "possessor or modifier of the noun"
                 break
+        if child.dep_ == "amod" and child.lemma_.lower() in ctx.lexicon.affiliation_participles:
+            # "Azerbaijani-aligned protests", "Iranian-backed attacks": the side named in the
+            # compound modifier is the doer's side.
+            backer = next((g for g in child.children if ctx.mention_at(g) is not None), None)
+            if backer is not None:
+                sources, how = _actors_of(ctx, backer), f"'{child.text}' modifier of the noun"
+                break
         if child.dep_ == "prep" and child.lower_ == "by":
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     sources, how = _actors_of(ctx, obj), "by-phrase"
+    if not sources and conflictual:
+        sources, how = _agent_of_noun(ctx, noun)
+    if not sources and conflictual:
+        sources, how = _origin(ctx, noun), "origin of the attack"
     modality_token = noun
     head = noun.head
+    if not sources and noun.dep_ == "appos" and head.dep_ == "dobj" and head.head is not head:
+        # "Armenia multiplied signals - the expulsion of Russian journalists, ...": an event
+        # noun in apposition to an object is one of the things its verb's subject did.
+        governor = head.head
+        if (
+            governor.pos_ in ("VERB", "AUX")
+            and governor.lemma_.lower() not in ctx.lexicon.speech_verbs
+        ):
+            sources, how = _subject(ctx, governor)
+            how = f"{how} of '{governor.lemma_}' (apposition to its object)"
+            sources = [_Actor(a.mention, a.how, 0.8 * a.confidence) for a in sources]
     light = head.lemma_.lower() in ctx.lexicon.light_verbs
     if not sources and noun.dep_ in ("dobj", "nsubjpass") and light:
         sources, how = _subject(ctx, head)
@@ -1007,16 +1271,63 @@ def _noun_arguments(
     elif head is not noun and head.pos_ in ("VERB", "AUX"):
         modality_token = head
     # "subjected to an attack": the passive subject is the target.
-    targets = compound_targets or _prep_target(ctx, [noun, *matched])
+    source_mentions = {a.mention for a in sources}
+
+    def others(actors: list[_Actor]) -> list[_Actor]:
+        return [t for t in actors if t.mention not in source_mentions]
+
+    targets = others(compound_targets or _prep_target(ctx, [noun, *matched]))
     if not targets:
-        targets = _embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"])
+        targets = others(_embedded_target(ctx, [c for c in noun.children if c.dep_ == "prep"]))
     if not targets and noun.dep_ == "pobj" and head.head.pos_ in ("VERB", "AUX"):
         for child in head.head.children:
             if child.dep_ == "nsubjpass":
-                targets = _actors_of(ctx, child)
-    source_mentions = {a.mention for a in sources}
-    targets = [t for t in targets if t.mention not in source_mentions]
+                targets = others(_actors_of(ctx, child))
     return sources, how, targets, modality_token
+
+
+def _agent_of_noun(ctx: _Context, noun: Any) -> tuple[list[_Actor], str]:
+    """The doers named by prepositions of a force noun: "fighting between the army and the
+    RSF" (both: each is the other's target), "the attack of Azerbaijan against Armenia" (the
+    "of" phrase names the doer when "against"/"on" names the target)."""
+    by_prep: dict[str, list[_Actor]] = {}
+    for prep in noun.children:
+        if prep.dep_ == "prep":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    by_prep.setdefault(prep.lower_, []).extend(_actors_of(ctx, obj))
+    between = by_prep.get("between", [])
+    if len({a.mention.actor_code for a in between}) == 2:
+        return between, "parties of 'between'"
+    if by_prep.get("of") and (by_prep.get("against") or by_prep.get("on")):
+        return by_prep["of"], "'of' phrase with a target"
+    return [], "none"
+
+
+def _origin(ctx: _Context, noun: Any) -> list[_Actor]:
+    """Where a force act comes from: "shelling from Azerbaijan", "an attack across the border
+    from Lebanon", "an attack across the border with Azerbaijan" (the side across it)."""
+    preps = [p for p in noun.children if p.dep_ == "prep"]
+    borders = [
+        o
+        for p in preps
+        if p.lower_ == "across"
+        for o in p.children
+        if o.dep_ == "pobj" and o.lemma_.lower() in ("border", "frontier")
+    ]
+    # "across the border with X": the parser attaches "with X" to the border or to the noun.
+    sides = [p for b in borders for p in b.children if p.dep_ == "prep"]
+    if borders:
+        sides += preps
+    for prep in [p for p in preps if p.lower_ == "from"] + sides:
+        if prep.lower_ not in ("from", "with"):
+            continue
+        for obj in prep.children:
+            if obj.dep_ == "pobj":
+                actors = _actors_of(ctx, obj)
+                if actors:
+                    return actors
+    return []
 
 
 # Prepositions that make an event noun the setting of the sentence, not what it reports:
@@ -1025,18 +1336,113 @@ _SETTING_PREPOSITIONS = frozenset({"outside", "at", "during", "after", "before",
     "since", "amid", "amidst", "following", "despite", "throughout", "until", "midst"})  # fmt: skip
 
 
-def _referenced_not_reported(noun: Any, coded_verbs: set[int]) -> str | None:
+# Nouns of "in the wake of X", "on the eve of X", "on the sidelines of X": X is a setting.
+_SETTING_NOUNS = frozenset({"wake", "aftermath", "eve", "sidelines", "margins", "back",
+    "heels", "run-up", "lead-up", "course", "midst", "context", "framework",
+    "anniversary"})  # fmt: skip
+
+
+def _referenced_not_reported(
+    noun: Any, coded_verbs: set[int], ctx_situation_nouns: frozenset[str] = frozenset()
+) -> str | None:
     """Why an event noun names an event the sentence refers to rather than reports."""
     head = noun.head
     if noun.dep_ == "pobj" and head.lower_ in _SETTING_PREPOSITIONS:
         return f"the setting of the sentence ('{head.text} ... {noun.text}')"
     if noun.dep_ == "pobj" and head.head.lower_ in _SETTING_PREPOSITIONS:
         return f"the setting of the sentence ('{head.head.text} ... {noun.text}')"
+    if noun.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _SETTING_NOUNS:
+        # "in the wake of the attack", "on the sidelines of the summit".
+        return f"the setting of the sentence ('{head.head.text} of ... {noun.text}')"
+    situation = noun.lemma_.lower() in ctx_situation_nouns
+    parties = any(c.dep_ == "prep" and c.lower_ == "between" for c in noun.children)
+    if (
+        noun.dep_ == "pobj"
+        and head.lower_ in ("in", "during", "throughout")
+        and situation
+        and not parties
+    ):
+        # "killed in the fighting", "his allies in his battle in Ukraine": the situation the
+        # sentence is set in (unless it names its parties: "in fighting between X and Y").
+        return f"the setting of the sentence ('{head.text} ... {noun.text}')"
     governor = head.head if noun.dep_ == "pobj" and head.dep_ == "prep" else head
     if noun.dep_ in ("dobj", "pobj") and governor.i in coded_verbs:
         # "criticized Russia's war in Ukraine": the war is what the criticism is about.
         return f"the topic of the event at '{governor.text}'"
     return None
+
+
+def _not_self(sources: Sequence[_Actor], targets: list[_Actor], code: str) -> list[_Actor]:
+    """Targets that are not the source itself or its own country ("Putin vowed to protect
+    communities along Russia's borders" is not aimed at Russia). Two actors of one country
+    in different roles stay ("the government arrested protesters"), and so do the targets
+    of coercion (17), which is mostly domestic ("declared martial law across Armenia")."""
+    if code[:2] == "17":
+        return targets
+    codes = {a.mention.actor_code or "" for a in sources}
+
+    def own(code: str) -> bool:
+        return any(
+            code == c or (code[:3] == c[:3] and (len(code) == 3 or len(c) == 3)) for c in codes
+        )
+
+    return [t for t in targets if not own(t.mention.actor_code or "")]
+
+
+def _unresolved_addressee(
+    verb: Any, matched: list[Any], slot: Any | None, lex: Dictionary
+) -> Any | None:
+    """The person or thing a verbal act is addressed to when the sentence names one that is
+    not an actor ("vowed to protect ethnic communities", "gave his visitors assurances"):
+    the target is then unknown, not absent, and the act is no event (unsure means none)."""
+    if _each_other(verb):
+        return None  # a mutual act: the coordinated subjects are each other's targets
+    matched_ids = {t.i for t in matched}
+    objects = [slot] if slot is not None else []
+    for v in [verb, *[t for t in matched if t.pos_ in ("VERB", "AUX")]]:
+        objects += [c for c in v.children if c.dep_ in ("dobj", "dative")]
+    for obj in objects:
+        # A named party, not a pronoun (resolved, or not, elsewhere) nor an act or document
+        # ("brokered a ceasefire", "described the exodus as ..."); "ethnic Russians" may be
+        # tagged an adjective.
+        if obj.i in matched_ids or obj.lemma_.lower() in lex.nouns:
+            continue
+        if obj.pos_ in ("NOUN", "PROPN", "ADJ"):
+            # People ("the communities", "his visitors", "other countries") or a thing whose
+            # owner is not named ("welcomed the decision"): whom the act is aimed at is
+            # unknown.
+            return obj
+    return None
+
+
+# Stances toward an act (comment, approve, criticise, reject): "condemned the attack on
+# Ganja", "declined to support the invasion of Ukraine" are aimed at whoever did the act.
+_STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
+
+
+def _doer_of_object_act(
+    ctx: _Context, verb: Any, matched: list[Any], sources: list[_Actor]
+) -> list[_Actor]:
+    """The doer of a use of force named as the object of ``verb`` (or of the verbs its
+    pattern matched): its own source, else the other party of the conflict with its target."""
+    lex = ctx.lexicon
+    verbs = [verb, *[t for t in matched if t.pos_ in ("VERB", "AUX")]]
+    for v in verbs:
+        for noun in v.children:
+            if noun.dep_ != "dobj" or noun.lemma_.lower() not in lex.nouns:
+                continue
+            best = _best_pattern(noun, lex.nouns[noun.lemma_.lower()], _local_tokens(noun))
+            if best is None or best[0].code[:2] < "18":
+                continue
+            doers, _, victims, _ = _noun_arguments(ctx, noun, best[1], best[0].code[:2])
+            if not doers and victims:
+                doers = _context_opponent(ctx, victims)
+            own = {_country(a.mention) for a in sources}
+            doers = [d for d in doers if _country(d.mention) not in own]
+            if doers:
+                return [_Actor(d.mention, f"doer of '{noun.text}'", 0.8 * d.confidence)
+                        for d in doers]  # fmt: skip
+    return []
 
 
 def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
@@ -1049,9 +1455,12 @@ def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) 
             return f"phrasal verb '{verb.text} {child.text}' is not in the dictionary"
         if (
             child.dep_ == "dobj"
+            and pattern.code[:2] >= "14"  # "condemned the decision" is literal, not "seized" it
             and child.i not in matched_ids
             and child.lemma_.lower() in ctx.lexicon.figurative_objects
+            and not (child.tag_ == "NNS" and child.lemma_.lower() in ctx.lexicon.literal_plurals)
         ):
+            # ("attacked the idea"), but "attacked positions" is a military target.
             return f"figurative object '{child.text}'"
     if (
         pattern.code[:2] == "14"
@@ -1087,15 +1496,22 @@ def code_article(
     by_sentence = resolved_mentions_by_sentence(sentences, mentions)
     people: list[Mention] = []
     countries: list[Mention] = []
+    fighting: list[tuple[str, str]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
         doc = docs.get(sentence.index)
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
+            ctx.fighting = list(fighting)
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
             result.candidates.extend(candidates)
+            for e in counted(events):
+                a, b = e.source_code[:3], (e.target_code or "")[:3]
+                if e.root >= "18" and b and a != b:
+                    pair = (min(a, b), max(a, b))
+                    fighting = [p for p in fighting if p != pair] + [pair]
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
@@ -1113,7 +1529,16 @@ def _one_per_article(events: list[Event]) -> list[Event]:
     best: dict[tuple[Any, ...], Event] = {}
     order: list[tuple[Any, ...]] = []
     for e in events:
-        key: tuple[Any, ...] = (e.source_code, e.target_code, e.code, e.modality)
+        # By country: "Russia blames Armenia" and "Moscow blames Yerevan" are one act (but
+        # the army and the rebels of one country are two sides).
+        domestic = e.source_code[:3] == (e.target_code or "")[:3]
+        width = None if domestic else 3
+        key: tuple[Any, ...] = (
+            e.source_code[:width],
+            (e.target_code or "")[:width],
+            e.code,
+            e.modality,
+        )
         previous = best.get(key)
         if previous is None or not _overlap(previous.date, e.date):
             if previous is not None:
@@ -1124,7 +1549,26 @@ def _one_per_article(events: list[Event]) -> list[Event]:
         if e.sentence_end - e.sentence_start > previous.sentence_end - previous.sentence_start:
             best[key] = e
     kept = {id(best[k]) for k in order}
-    return [e for e in events if id(e) in kept]
+    unique = [e for e in events if id(e) in kept]
+    # A less specific retelling ("Armenia's criticism followed ...", its target unnamed or
+    # only guessed from context) of an act told with its target is the same act.
+    told = [e for e in unique if e.target_code and not _inferred_target(e)]
+    return [
+        e
+        for e in unique
+        if not (e.target_code is None or _inferred_target(e))
+        or not any(
+            t.source_code[:3] == e.source_code[:3]
+            and t.code == e.code
+            and t.sentence != e.sentence
+            and _overlap(t.date, e.date)
+            for t in told
+        )
+    ]
+
+
+def _inferred_target(e: Event) -> bool:
+    return "from context" in (e.pattern or "")
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
