@@ -4,8 +4,11 @@ Ingests both corpora once and runs every stage (as ``tests/test_stories.py`` doe
 replays story assignment (``detente.stories.assign``, fresh state, the stage's order: dated
 articles oldest first, undated ones last) for each primary threshold and coherence
 exponent, printing seeds F1 / sample F1 (pairwise, articles sharing at least one story).
-With ``--trace`` it also prints, for the seeds at the default settings, each article's
-similarity to every story open when it arrived: the margins the result rests on.
+It then does the same for the event signatures' kinds and weight (the similarity of an
+article and a story is raised by ``SIGNATURE_WEIGHT`` times the agreement of their
+signatures). With ``--trace`` it also prints, for the seeds at the default settings, each
+article's similarity to every story open when it arrived (its word cosine and signature
+agreement): the margins the result rests on.
 
     python benchmarks/eval_stories.py [--seeds ../shared/corpus/seeds] [--trace]
 """
@@ -68,7 +71,13 @@ def pairwise_f1(predicted: dict[int, list[int]], gold: list[set[int]]) -> tuple[
 def replay(data: Data, threshold: float, settings: Settings) -> dict[int, list[int]]:
     docs = [
         stories.StoryDoc(
-            a.id or 0, a.title, a.text, stories.story_day(a, ev), act, stories.event_terms(ev)
+            a.id or 0,
+            a.title,
+            a.text,
+            stories.story_day(a, ev),
+            act,
+            stories.event_terms(ev),
+            stories.event_signatures(ev),
         )
         for a, act, ev in data
     ]
@@ -118,16 +127,25 @@ def trace(data: Data, names: dict[int, str], settings: Settings) -> None:
     def traced(vec: Any, story: stories.Story, df: Any, n: int) -> float:
         value = plain(vec, story, df, n)
         members = [names.get(i, str(i)) for i in story.article_ids]
-        cos = stories.cosine(vec, story.centroid, df, n)
+        words, signatures = stories.split_vector(vec)
+        story_words, story_signatures = stories.split_vector(story.centroid)
+        cos = stories.cosine(words, story_words, df, n)
+        agree = stories.cosine(signatures, story_signatures, df, n)
         print(
-            f"    story {story.id} {members}: cosine {cos:.3f}"
+            f"    story {story.id} {members}: cosine {cos:.3f} signatures {agree:.3f}"
             f" coherence {stories.coherence(story):.3f} similarity {value:.4f}"
         )
         return value
 
     docs = [
         stories.StoryDoc(
-            a.id or 0, a.title, a.text, stories.story_day(a, ev), act, stories.event_terms(ev)
+            a.id or 0,
+            a.title,
+            a.text,
+            stories.story_day(a, ev),
+            act,
+            stories.event_terms(ev),
+            stories.event_signatures(ev),
         )
         for a, act, ev in data
     ]
@@ -179,6 +197,29 @@ def main() -> None:
                 print(f"{exponent:>8} " + " ".join(f"{c:>9}" for c in cells))
         finally:
             stories.COHERENCE_EXPONENT = default
+        print("seeds F1 / sample F1 by primary threshold and event signatures (kinds, weight)")
+        kept = stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT
+        try:
+            for kinds, weight in itertools.product(
+                (("dyad",), ("full",), ("actfam",), ("full", "dyad", "actfam")), (0.25, 0.5, 1.0)
+            ):
+                stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kinds, weight
+                cells = []
+                for t in thresholds:
+                    f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                    f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                    cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
+                label = "+".join(kinds) + f" {weight}"
+                print(f"{label:>20} " + " ".join(f"{c:>9}" for c in cells))
+            stories.SIGNATURE_WEIGHT = 0.0
+            cells = []
+            for t in thresholds:
+                f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
+            print(f"{'none 0':>20} " + " ".join(f"{c:>9}" for c in cells))
+        finally:
+            stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kept
         for label, data, gold in (("seeds", seeds, gold_seeds), ("sample", sample, gold_sample)):
             p, r, f = pairwise_f1(replay(data, settings.story_threshold, settings), gold)
             print(f"default settings, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f}")

@@ -491,8 +491,9 @@ def pairwise_f1(
 # see docs/evaluation.md): four of the five seeds are undated and all five share one
 # region's vocabulary. Not re-tuned on the seeds.
 @pytest.mark.xfail(
-    reason="acceptance not met: seed stories pairwise F1 0.44 < 0.8 with event coder "
-    "detente-events-3 (0.80 with detente-events-2, on a 0.001-0.002 margin)",
+    reason="acceptance not met: seed stories pairwise F1 0.46 < 0.8 (all five in one story; "
+    "event-signature bonus chosen on the sample corpus; 0.44 without it, with event coder "
+    "detente-events-3; 0.80 with detente-events-2, on a 0.001-0.002 margin)",
     strict=False,
 )
 def test_seed_stories_recovered(seeds_db: Any) -> None:
@@ -535,7 +536,7 @@ def test_sample_corpus_stories(sample_db: Store) -> None:
     predicted = sample_db.story_memberships(r["id"] for r in rows)
     precision, recall, f1 = pairwise_f1(predicted, gold)
     # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.
-    assert f1 >= 0.78, (precision, recall, f1)
+    assert f1 >= 0.84, (precision, recall, f1)
 
 
 def test_migration_8_keeps_the_stories_of_an_old_database(
@@ -585,3 +586,69 @@ def test_migration_8_keeps_the_stories_of_an_old_database(
         with store.transaction():
             store.add_story_articles([(ids[2], 1, "primary", 0.5, None)])
         assert store.story_memberships([ids[2]]) == {ids[2]: [1]}
+
+
+def _coded(
+    source: str, code: str, target: str | None, sentence: int = 5, modality: str = "asserted"
+) -> Event:
+    return Event(
+        sentence,
+        0,
+        10,
+        source,
+        None,
+        0,
+        3,
+        code,
+        4,
+        9,
+        "struck",
+        target,
+        root=code[:2],
+        modality=modality,
+    )
+
+
+def test_event_signatures_pair_the_countries_of_asserted_acts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stories, "SIGNATURE_KINDS", ("dyad", "full"))
+    events = [
+        _coded("SRBMIL", "190", "KOSGOV", sentence=0),  # the lede: counts double
+        _coded("KOS", "193", "SRB"),  # the other way round: the same pair
+        _coded("SRBGOV", "010", "KOS"),  # a statement says little about the story
+        _coded("SRB", "190", "KOS", modality="negated"),  # did not happen
+        _coded("SRB", "172", None),  # no target: no dyad
+    ]
+    assert stories.event_signatures(events) == (
+        ("KOS|SRB|fight", 2.0),
+        ("KOS|SRB", 2.0),
+        ("KOS|SRB|fight", 1.0),
+        ("KOS|SRB", 1.0),
+        ("SRB|-|coercion", 1.0),
+    )
+
+
+def test_shared_event_signatures_raise_the_similarity(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stories, "SIGNATURE_WEIGHT", 0.5)
+    text = "Troops shelled border villages overnight, officials said, and talks were called off"
+    clash = (("KOS|SRB", 1.0),)
+    other = (("ETH|SOM", 1.0),)
+    base = replace(doc(1, text, None), signatures=clash)
+    df: Counter[str] = Counter()
+    vectors = {}
+    for key, signatures in (("same", clash), ("other", other), ("none", ())):
+        story = stories.Story(1)
+        member = replace(doc(2, text, None), signatures=signatures)
+        stories._add(story, member, stories.doc_vector(member))
+        vectors[key] = story
+        df.update(stories.doc_vector(member))
+    vec = stories.doc_vector(base)
+    df.update(vec)
+    sims = {k: stories.similarity(vec, s, df, 4) for k, s in vectors.items()}
+    # Identical words: the cosine is 1; an agreeing story gains, others are compared by
+    # their words alone.
+    assert sims["none"] == pytest.approx(1.0)
+    assert sims["other"] == pytest.approx(1.0)
+    assert sims["same"] == pytest.approx(1.5)
+    assert "#KOS|SRB" not in stories.key_terms(vectors["same"], df, 4)

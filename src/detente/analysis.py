@@ -73,6 +73,7 @@ def _story_doc(article: Article, actors: frozenset[str], events: list[Event]) ->
         stories.story_day(article, events),
         actors,
         stories.event_terms(events),
+        stories.event_signatures(events),
     )
 
 

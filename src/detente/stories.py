@@ -58,6 +58,23 @@ HISTORY_DAYS = 365
 # similarity to the members); in between, a story whose members have little in common
 # attracts less than one whose members tell the same news.
 COHERENCE_EXPONENT = 0.5
+# Event signatures (see ``event_signatures``): who did what to whom in the article's
+# asserted events, as a block of features of its own. When an article and a story both
+# have some, their similarity is multiplied by 1 + SIGNATURE_WEIGHT * (the TF-IDF cosine
+# of their signatures): two reports whose events pair the same actors are more likely one
+# developing story than two that only share the region's words. 0 leaves them out. The
+# kinds of signature (``SIGNATURE_KINDS``): "dyad" (the two countries), "full" (the dyad
+# and the kind of action), "actfam" (each side with the kind of action). Kinds, form and
+# weight were chosen on the sample corpus (docs/evaluation.md, fifth pass).
+SIGNATURE_PREFIX = "#"
+SIGNATURE_WEIGHT = 0.5
+SIGNATURE_KINDS: tuple[str, ...] = ("dyad",)
+# How many signature terms a story keeps (apart from its ``CENTROID_TERMS`` words).
+SIGNATURE_TERMS = 100
+# An event of the lede (the first ``LEDE_SENTENCES`` sentences) is the news; later ones
+# are often background, so a lede event counts this many times.
+LEDE_SENTENCES = 2
+LEDE_EVENT_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,8 @@ class StoryDoc:
     # The trigger words of the article's asserted events ("blockade", "offensive",
     # "summit"): what happened, as opposed to who is involved.
     event_terms: tuple[str, ...] = ()
+    # (signature, weight) of the article's asserted events (``event_signatures``).
+    signatures: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -134,6 +153,79 @@ def doc_counts(doc: StoryDoc) -> Counter[str]:
         for term in term_counts(trigger):
             counts[term] += EVENT_TERM_COUNT
     return counts
+
+
+def doc_vector(doc: StoryDoc) -> dict[str, float]:
+    """The article's vector: its words and actors (``doc_counts``) as a unit vector, and its
+    event signatures (``SIGNATURE_PREFIX``) as a second unit block, compared separately
+    (``similarity``)."""
+    vec = unit_vector(doc_counts(doc))
+    block: dict[str, float] = {}
+    for signature, weight in doc.signatures:
+        key = SIGNATURE_PREFIX + signature
+        block[key] = block.get(key, 0.0) + weight
+    return vec | unit_vector(block)
+
+
+def split_vector(vec: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """(words and actors, event signatures) of a vector or centroid."""
+    words: dict[str, float] = {}
+    signatures: dict[str, float] = {}
+    for t, w in vec.items():
+        (signatures if t.startswith(SIGNATURE_PREFIX) else words)[t] = w
+    return words, signatures
+
+
+# Kinds of action by CAMEO root code (CAMEO manual 1.1b3, chapter 2), coarse enough that two
+# reports of one development agree: public statements and appeals (01, 02) say little about
+# which story it is and are left out.
+_ROOT_FAMILIES = {
+    "03": "diplomacy",
+    "04": "diplomacy",
+    "05": "diplomacy",
+    "06": "cooperation",
+    "07": "aid",
+    "08": "yield",
+    "09": "dispute",
+    "10": "dispute",
+    "11": "dispute",
+    "12": "dispute",
+    "13": "threat",
+    "14": "protest",
+    "15": "coercion",
+    "16": "coercion",
+    "17": "coercion",
+    "18": "fight",
+    "19": "fight",
+    "20": "fight",
+}
+
+
+def event_signatures(events: Sequence[Event]) -> tuple[tuple[str, float], ...]:
+    """(signature, weight) of each asserted event with a kind of action (``_ROOT_FAMILIES``),
+    one per kind in ``SIGNATURE_KINDS``: "ARM|AZE" (dyad: the two countries in
+    alphabetical order, since reports of one clash differ on who struck first; none for an
+    event without a target), "ARM|AZE|fight" (full; "ARM|-|fight" without a target),
+    "ARM|fight" and "AZE|fight" (actfam). Events of the lede weigh ``LEDE_EVENT_WEIGHT``,
+    later ones 1: the lede tells the news, the body often its background."""
+    out: list[tuple[str, float]] = []
+    for event in events:
+        family = _ROOT_FAMILIES.get(event.root or event.code[:2])
+        if event.modality != "asserted" or family is None:
+            continue
+        source = base_actor(event.source_code)
+        target = base_actor(event.target_code) if event.target_code else "-"
+        pair = sorted((source, target)) if target != "-" else [source, target]
+        weight = LEDE_EVENT_WEIGHT if event.sentence < LEDE_SENTENCES else 1.0
+        if "full" in SIGNATURE_KINDS:
+            out.append(("|".join([*pair, family]), weight))
+        if "dyad" in SIGNATURE_KINDS and target != "-":
+            out.append(("|".join(pair), weight))
+        if "actfam" in SIGNATURE_KINDS:
+            out.append((source + "|" + family, weight))
+            if target != "-":
+                out.append((target + "|" + family, weight))
+    return tuple(out)
 
 
 def idf(term: str, df: Mapping[str, int], n_docs: int) -> float:
@@ -243,7 +335,8 @@ def coherence(story: Story) -> float:
     k = len(story.article_ids) or story.n_articles
     if k <= 1:
         return 1.0
-    norm = math.sqrt(sum(w * w for w in story.centroid.values()))
+    words, _ = split_vector(story.centroid)
+    norm = math.sqrt(sum(w * w for w in words.values()))
     return min(1.0, norm / k)
 
 
@@ -251,9 +344,16 @@ def similarity(
     doc_vec: Mapping[str, float], story: Story, df: Mapping[str, int], n_docs: int
 ) -> float:
     """TF-IDF cosine of an article and a story centroid (words and actors), scaled by the
-    story's coherence (``COHERENCE_EXPONENT``)."""
+    story's coherence (``COHERENCE_EXPONENT``) and, when both have event signatures, raised
+    by how much those agree (``SIGNATURE_WEIGHT``). A story stored before signatures were
+    kept has none, and is compared by its words alone."""
     scale = coherence(story) ** COHERENCE_EXPONENT if COHERENCE_EXPONENT else 1.0
-    return cosine(doc_vec, story.centroid, df, n_docs) * scale
+    doc_words, doc_signatures = split_vector(doc_vec)
+    story_words, story_signatures = split_vector(story.centroid)
+    if SIGNATURE_WEIGHT and doc_signatures and story_signatures:
+        agree = cosine(doc_signatures, story_signatures, df, n_docs)
+        scale *= 1.0 + SIGNATURE_WEIGHT * agree
+    return cosine(doc_words, story_words, df, n_docs) * scale
 
 
 def assign(
@@ -283,10 +383,9 @@ def assign(
     """
     result: list[Assignment] = []
     for doc in docs:
-        counts = doc_counts(doc)
-        df.update(counts.keys())
+        vec = doc_vector(doc)
+        df.update(vec.keys())
         n_docs += 1
-        vec = unit_vector(counts)
         best: Story | None = None
         best_sim = 0.0
         candidates: list[tuple[Story, float]] = []
@@ -362,9 +461,9 @@ def _add(story: Story, doc: StoryDoc, vec: Mapping[str, float]) -> None:
     merged = dict(story.centroid)
     for t, w in vec.items():
         merged[t] = merged.get(t, 0.0) + w
-    if len(merged) > CENTROID_TERMS:
-        merged = dict(sorted(merged.items(), key=lambda kv: kv[1], reverse=True)[:CENTROID_TERMS])
-    story.centroid = merged
+    # Words and signatures are trimmed apart, so that signatures never take words' places.
+    words, signatures = split_vector(merged)
+    story.centroid = _top(words, CENTROID_TERMS) | _top(signatures, SIGNATURE_TERMS)
     story.n_articles += 1
     story.article_ids.append(doc.article_id)
     story.actors.update(doc.actors)
@@ -372,6 +471,12 @@ def _add(story: Story, doc: StoryDoc, vec: Mapping[str, float]) -> None:
         story.start = doc.day if story.start is None else min(story.start, doc.day)
         story.end = doc.day if story.end is None else max(story.end, doc.day)
     story.changed = True
+
+
+def _top(vec: Mapping[str, float], n: int) -> dict[str, float]:
+    if len(vec) <= n:
+        return dict(vec)
+    return dict(sorted(vec.items(), key=lambda kv: kv[1], reverse=True)[:n])
 
 
 def choose_title(
@@ -391,7 +496,8 @@ def choose_title(
 
 
 def key_terms(story: Story, df: Mapping[str, int], n_docs: int, n: int = 10) -> list[str]:
-    scored = sorted(((w * idf(t, df, n_docs), t) for t, w in story.centroid.items()), reverse=True)
+    words, _ = split_vector(story.centroid)
+    scored = sorted(((w * idf(t, df, n_docs), t) for t, w in words.items()), reverse=True)
     return [t for _, t in scored[:n]]
 
 
