@@ -8,7 +8,9 @@ publication day or, when that is unknown, the month its explicitly dated events 
 (``story_day``). The similarity of an article and a story is the TF-IDF cosine with its
 centroid scaled by the story's coherence (``coherence``: between the centroid's cosine and
 the mean similarity to the members), so a story that grew by chaining reports that only
-share a region's names does not keep attracting more. A new article joins the most
+share a region's names does not keep attracting more; when the article and the story both
+have event signatures (``event_signatures``: the pairs of countries their asserted acts
+join), it rises with how much those agree (``SIGNATURE_WEIGHT``). A new article joins the most
 similar story when the similarity reaches ``story_threshold``; beyond ``story_window_days``
 of the story's period the similarity it needs rises with the gap, and past
 ``MAX_GAP_DAYS`` the story is closed to it; otherwise it opens a new story.
