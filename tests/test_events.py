@@ -727,6 +727,24 @@ def print_evaluation(label: str, r: EventMatchReport) -> None:
 SAMPLE = Path(ev.__file__).parent / "data" / "sample_corpus"
 
 
+def assert_spans_point_at_the_stored_text(store: Any, article_id: int, text: str) -> None:
+    """Every stored event of the article: its sentence is a stored sentence, its trigger span
+    reads its trigger, source and target spans lie in the text and are not blank, and it
+    names the pattern that coded it (no fallback code)."""
+    sentences = {(s.start, s.end) for s in store.sentences(article_id)}
+    for e in store.events(article_id):
+        where = f"article {article_id}, event {e.code} {e.trigger!r}"
+        assert (e.sentence_start, e.sentence_end) in sentences, where
+        assert text[e.trigger_start : e.trigger_end] == e.trigger, where
+        assert e.sentence_start <= e.trigger_start < e.trigger_end <= e.sentence_end
+        assert 0 <= e.source_start < e.source_end <= len(text), where
+        assert text[e.source_start : e.source_end].strip(), where
+        if e.target_start is not None:
+            assert 0 <= e.target_start < e.target_end <= len(text), where
+            assert text[e.target_start : e.target_end].strip(), where
+        assert e.pattern, where
+
+
 def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
     """Ingest and process ``folder``, then match its stored events against its gold file."""
     import yaml
@@ -743,6 +761,8 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
         store.close()
         pytest.skip("the actor stage is not installed: no sentences or mentions to code from")
     rows = [row for row in (store.article(i) for i in ids) if row is not None]
+    for row in rows:
+        assert_spans_point_at_the_stored_text(store, int(row["id"]), str(row["text"]))
     gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
     matches = match_gold_articles(gold["articles"], rows)
     events = {int(row["id"]): ev.counted(store.events(int(row["id"]))) for row in rows}
