@@ -406,8 +406,13 @@ def _local_tokens(head: Any) -> list[Any]:
     return sorted(result, key=lambda t: t.i)
 
 
-def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], Any | None] | None:
-    """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token."""
+def _match(
+    pattern: Pattern, head: Any, local: list[tuple[Any, int, str, str]]
+) -> tuple[list[Any], Any | None] | None:
+    """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token.
+
+    ``local`` holds each local token with its index, lower-cased lemma and lower-cased form
+    (read from spaCy once per head, not once per pattern word)."""
     matched: list[Any] = []
     slot: Any | None = None
     position = -1
@@ -418,10 +423,10 @@ def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], An
             continue
         assert isinstance(word, frozenset)
         found = None
-        for tok in local:
-            if tok.i <= position or tok is head:
+        for tok, i, lemma, lower in local:
+            if i <= position or tok is head:
                 continue
-            if tok.lemma_.lower() in word or tok.lower_ in word:
+            if lemma in word or lower in word:
                 found = tok
                 break
         if found is None:
@@ -446,8 +451,9 @@ def _best_pattern(
     head: Any, patterns: Sequence[Pattern], local: list[Any]
 ) -> tuple[Pattern, list[Any], Any | None] | None:
     best: tuple[Pattern, list[Any], Any | None] | None = None
+    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local]
     for pattern in patterns:
-        result = _match(pattern, head, local)
+        result = _match(pattern, head, keyed)
         if result is None:
             continue
         if best is None or pattern.specificity > best[0].specificity:
