@@ -130,3 +130,41 @@ def test_stage_selections_share_one_loaded_model() -> None:
     assert ner.vocab is parser.vocab and ner.tokenizer is parser.tokenizer
     assert load_pipeline(model).get_pipe("ner") is ner.get_pipe("ner")
     assert load_pipeline(model).get_pipe("parser") is parser.get_pipe("parser")
+
+
+@pytest.mark.xfail(
+    reason=(
+        "issue #4 speed acceptance not met: bench_pipeline.py, pipeline / naive parse of "
+        "every sentence = 1.65 (1 process) and 0.85 (2 processes) at 500 articles, 2.37 and "
+        "1.36 at 2,000; NER and the parse of the selected sentences alone cost ~0.75 of the "
+        "naive parse (docs/evaluation.md, 'Whole-pipeline speed')"
+    ),
+    strict=False,
+)
+def test_pipeline_is_faster_than_a_naive_parse_of_every_sentence(tmp_path: Path) -> None:
+    import sys
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synth
+
+    corpus = synth.build(tmp_path / "corpus", 60, "jsonl")
+    settings = Settings(db=tmp_path / "s.db", fetch_linked_pages=False)
+    nlp = load_pipeline(settings.spacy_model, ("ner",))
+    load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)  # both timed warm
+    with Store(settings.db) as store:
+        start = time.process_time()
+        ids = ingest_inputs([str(corpus)], store, settings).article_ids
+        process_articles(store, settings)
+        pipeline_seconds = time.process_time() - start
+        texts = [
+            a.text[s.start : s.end]
+            for a in store.load_articles(ids)
+            for s in store.sentences(a.id or 0)
+        ]
+    start = time.process_time()
+    for _ in nlp.pipe(texts, batch_size=256):
+        pass
+    naive_seconds = time.process_time() - start
+    assert len(texts) > 500
+    assert pipeline_seconds < naive_seconds
