@@ -168,3 +168,35 @@ def test_pipeline_is_faster_than_a_naive_parse_of_every_sentence(tmp_path: Path)
     naive_seconds = time.process_time() - start
     assert len(texts) > 500
     assert pipeline_seconds < naive_seconds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The harbour authority said on Tuesday that two cargo ships had been held at anchor "
+        "because of the storm, and that the port would reopen once the wind dropped.",
+        "Le ministre a déclaré mardi que les négociations reprendraient la semaine prochaine "
+        "à Genève, malgré les désaccords sur le calendrier du retrait des troupes.",
+        "Der Minister sagte am Dienstag, die Gespräche würden nächste Woche in Genf "
+        "fortgesetzt, obwohl es Streit über den Zeitplan des Truppenabzugs gebe.",
+        "Министр заявил во вторник, что переговоры возобновятся на следующей неделе.",
+        "Bakan salı günü yaptığı açıklamada görüşmelerin gelecek hafta süreceğini söyledi.",
+        "Talks resumed. Les pourparlers ont repris. Die Gespräche wurden fortgesetzt.",
+        "OK 123 456 789 000 111 222 333 444 555 666 777 888 999 abc def ghi jkl mno",
+        "!!! ??? ... 2024-05-02 12:00",
+    ],
+)
+def test_language_identification_in_one_pass_decides_as_lingua_does(text: str) -> None:
+    from detente.language import MIN_LETTERS, SAMPLE_CHARS, _detector, detect_language
+
+    languages = Settings().languages
+    detector = _detector(tuple(languages))
+    sample = text[:SAMPLE_CHARS]
+    code, confidence = detect_language(text, languages)
+    expected = detector.detect_language_of(sample)
+    if sum(c.isalpha() for c in sample) < MIN_LETTERS or expected is None:
+        assert (code, confidence) == (None, None)
+        return
+    assert code == expected.iso_code_639_1.name.lower()
+    reference = detector.compute_language_confidence(sample, expected)
+    assert confidence == round(float(reference), 3)
