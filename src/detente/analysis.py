@@ -27,28 +27,33 @@ Progress = Callable[[str, int], None]
 def run(
     store: Store, settings: Settings, article_ids: list[int], progress: Progress | None = None
 ) -> None:
-    """Process ``article_ids``. Each article's quotes and quantities are written in one
-    transaction with its stage mark; a broken article is skipped, named and marked with the
-    error, and the batch goes on."""
+    """Process ``article_ids``. Quotes and quantities are written a batch of articles per
+    transaction, the stage marks at the end; a broken article is skipped, named and marked
+    with the error, and the batch goes on."""
     articles = store.load_articles(article_ids)
     with store.transaction():
         _assign_stories(store, settings, articles)
     touched_whats: set[str] = set()
     failed: dict[int, str] = {}
-    for article in articles:
-        assert article.id is not None
-        try:
-            sentences = store.sentences(article.id)
-            mentions = store.mentions(article.id)
-            quotes = claims.extract_quotes(article, sentences, mentions)
-            quantities = claims.extract_quantities(article, sentences, mentions)
-        except Exception as exc:  # one broken article must not stop the batch
-            failed[article.id] = f"{exc.__class__.__name__}: {exc}"
-            continue
+    for start in range(0, len(articles), settings.batch_size):
+        found: list[tuple[int, list[Any], list[Any]]] = []
+        for article in articles[start : start + settings.batch_size]:
+            assert article.id is not None
+            try:
+                sentences = store.sentences(article.id)
+                mentions = store.mentions(article.id)
+                quotes = claims.extract_quotes(article, sentences, mentions)
+                quantities = claims.extract_quantities(article, sentences, mentions)
+            except Exception as exc:  # one broken article must not stop the batch
+                failed[article.id] = f"{exc.__class__.__name__}: {exc}"
+                continue
+            found.append((article.id, quotes, quantities))
+            touched_whats.update(q.what for q in quantities)
+        # One transaction per batch of articles, not one per article.
         with store.transaction():
-            store.replace_quotes(article.id, quotes)
-            store.replace_quantities(article.id, quantities)
-        touched_whats.update(q.what for q in quantities)
+            for article_id, quotes, quantities in found:
+                store.replace_quotes(article_id, quotes)
+                store.replace_quantities(article_id, quantities)
     with store.transaction():
         _refresh_claims(store, touched_whats)
         refresh_relations(store, settings, [a.id for a in articles if a.id is not None])

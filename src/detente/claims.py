@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from .data import load_yaml
@@ -221,7 +222,9 @@ _WORD = re.compile(r"[\w$€£₽][\w'’-]*|[$€£₽]")
 
 
 def _following_words(text: str, pos: int, n: int) -> list[tuple[str, int, int]]:
-    return [(m.group(0), pos + m.start(), pos + m.end()) for m in _WORD.finditer(text[pos:])][:n]
+    # Only the first ``n`` words are read: not every word to the end of the article.
+    found = islice(_WORD.finditer(text, pos), n)
+    return [(m.group(0), m.start(), m.end()) for m in found]
 
 
 def _category_for(phrase: str) -> str | None:

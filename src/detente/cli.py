@@ -54,7 +54,7 @@ def main_options(
         typer.Option(
             "--workers",
             min=1,
-            help="Processes for the spaCy passes (env DETENTE_WORKERS; default 1).",
+            help="Worker processes, actor and event stages (env DETENTE_WORKERS; default 1).",
         ),
     ] = None,
     version: Annotated[

@@ -547,8 +547,13 @@ def _local_tokens(head: Any) -> list[Any]:
     return sorted(result, key=lambda t: t.i)
 
 
-def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], Any | None] | None:
-    """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token."""
+def _match(
+    pattern: Pattern, head: Any, local: list[tuple[Any, int, str, str]]
+) -> tuple[list[Any], Any | None] | None:
+    """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token.
+
+    ``local`` holds each local token with its index, lower-cased lemma and lower-cased form
+    (read from spaCy once per head, not once per pattern word)."""
     matched: list[Any] = []
     slot: Any | None = None
     position = -1
@@ -559,10 +564,10 @@ def _match(pattern: Pattern, head: Any, local: list[Any]) -> tuple[list[Any], An
             continue
         assert isinstance(word, frozenset)
         found = None
-        for tok in local:
-            if tok.i <= position or tok is head:
+        for tok, i, lemma, lower in local:
+            if i <= position or tok is head:
                 continue
-            if tok.lemma_.lower() in word or tok.lower_ in word:
+            if lemma in word or lower in word:
                 found = tok
                 break
         if found is None:
@@ -601,8 +606,9 @@ def _best_pattern(
     def reach(matched: list[Any]) -> int:
         return max((abs(t.i - head.i) for t in matched), default=0)
 
+    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local]
     for pattern in patterns:
-        result = _match(pattern, head, local)
+        result = _match(pattern, head, keyed)
         if result is None:
             continue
         # The most specific pattern; on a tie, one that finds its target slot filled, then the

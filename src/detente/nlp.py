@@ -11,9 +11,38 @@ class ModelNotInstalled(RuntimeError):
     pass
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def load_pipeline(model: str, disable: tuple[str, ...] = ()) -> Any:
-    """The installed spaCy pipeline ``model`` (a package name; never downloaded).
+    """The installed spaCy pipeline ``model`` (a package name; never downloaded) without the
+    components in ``disable``.
+
+    The model is read from disk once per process: every selection of components is a new
+    ``Language`` over the same vocabulary, tokenizer and component objects, so the actor
+    stage (NER) and the event stage (tagger, parser) do not each pay for loading it.
+    """
+    full = _load_full(model)
+    if not disable:
+        return full
+    kept = [name for name in full.pipe_names if name not in disable]
+    # A disabled shared embedder (``tok2vec``, ``transformer``) stays when a kept component
+    # listens to it. In the small English pipelines ``ner`` embeds tokens itself and the
+    # shared ``tok2vec`` only feeds the tagger and parser, so stages that need only ``ner``
+    # leave it out (half the cost); in other pipelines ``ner`` may listen to it.
+    for name in full.pipe_names:
+        listeners = getattr(full.get_pipe(name), "listener_map", {})
+        if name not in kept and any(component in kept for component in listeners):
+            kept.append(name)
+    nlp = full.__class__(vocab=full.vocab, meta=full.meta)
+    nlp.tokenizer = full.tokenizer
+    for name in full.pipe_names:
+        if name in kept:
+            nlp.add_pipe(name, source=full)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _load_full(model: str) -> Any:
+    """Every component of ``model``, loaded once.
 
     Packages published on PyPI expose ``load()``; ``spacy.load`` covers models installed
     any other way (a path or a linked package).
@@ -24,30 +53,13 @@ def load_pipeline(model: str, disable: tuple[str, ...] = ()) -> Any:
         module = importlib.import_module(model)
     except ImportError:
         try:
-            nlp = spacy.load(model, disable=list(disable))
+            return spacy.load(model)
         except OSError as exc:
             raise ModelNotInstalled(
                 f"spaCy model {model!r} is not installed (set DETENTE_SPACY_MODEL or install "
                 "the pinned package with `make install`)"
             ) from exc
-    else:
-        nlp = module.load(disable=list(disable))
-    _enable_needed_embedders(nlp)
-    return nlp
-
-
-def _enable_needed_embedders(nlp: Any) -> None:
-    """Re-enable a disabled shared embedder (``tok2vec``, ``transformer``) that an enabled
-    component listens to.
-
-    In the small English pipelines ``ner`` embeds tokens itself and the shared ``tok2vec``
-    only feeds the tagger and parser, so stages that need only ``ner`` disable it (half the
-    cost); in other pipelines ``ner`` may listen to it, and must then keep it.
-    """
-    for name in list(nlp.disabled):
-        listeners = getattr(nlp.get_pipe(name), "listener_map", {})
-        if any(component in nlp.pipe_names for component in listeners):
-            nlp.enable_pipe(name)
+    return module.load()
 
 
 @lru_cache(maxsize=4)

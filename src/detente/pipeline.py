@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from . import analysis, clean, ingest, provenance
 from .model import Article, Blob, IngestError, RawDocument, Sentence
@@ -176,46 +181,89 @@ def run_events(
     """The events stage: code every article's events, then regroup events across articles.
 
     Only sentences with a resolved actor and a trigger word are parsed, in batches over many
-    articles (``nlp.pipe``). An article that fails is reported on standard error by id and
-    reason, and the batch goes on.
+    articles (``nlp.pipe``); with ``settings.workers`` > 1, batches are parsed and coded in
+    that many worker processes while this one writes. An article that fails is reported on
+    standard error by id and reason, and the batch goes on.
     """
     import sys
 
     from . import events
+
+    workers = _pool_size(settings, len(article_ids))
+    if workers > 1:
+        _preload_events(settings)  # forked workers inherit the loaded model and lexicon
+    unit = _unit_size(settings, workers)
+    batches = (
+        _events_inputs(store, article_ids[start : start + unit])
+        for start in range(0, len(article_ids), unit)
+    )
+    work = partial(_events_work, settings=settings)
+    for chunk, (coded, failures) in _run_units(work, batches, workers):
+        for message in failures:
+            sys.stderr.write(message)
+        with store.transaction():
+            for article_id, found in coded:
+                store.replace_events(article_id, found)
+                store.mark_stage_done("events", events.CODER_VERSION, [article_id])
+        if progress:
+            progress("advance", chunk)
+    regroup_events(store)
+
+
+# An events work unit: (article, its sentences, its mentions) for each article to code.
+EventInputs = list[tuple[Article, list[Sentence], list[Any]]]
+
+
+def _events_inputs(store: Store, chunk: list[int]) -> tuple[int, EventInputs]:
+    """(how many articles, the inputs of those the actor stage has split into sentences)."""
+    inputs: EventInputs = []
+    for article in store.load_articles(chunk):
+        assert article.id is not None
+        sentences = store.sentences(article.id)
+        if sentences:  # articles the actor stage has not split are left pending
+            inputs.append((article, sentences, store.mentions(article.id)))
+    return len(chunk), inputs
+
+
+def _events_work(
+    unit: tuple[int, EventInputs], settings: Settings
+) -> tuple[int, tuple[list[tuple[int, list[Any]]], list[str]]]:
+    """The events of a unit of articles (no store): (article id, events) for each article
+    coded, and an error line for each that failed. Runs here or in a worker process."""
+    from . import events
     from .nlp import load_pipeline
 
+    n, inputs = unit
     lexicon = events.dictionary()
-    for chunk_start in range(0, len(article_ids), settings.batch_size):
-        chunk = article_ids[chunk_start : chunk_start + settings.batch_size]
-        inputs = []
-        for article in store.load_articles(chunk):
-            assert article.id is not None
-            sentences = store.sentences(article.id)
-            mentions = store.mentions(article.id)
-            selected = events.select_sentences(article, sentences, mentions, lexicon)
-            if sentences:  # articles the actor stage has not split are left pending
-                inputs.append((article, sentences, mentions, selected))
-        texts = [a.text[s.start : s.end] for a, _, _, sel in inputs for s in sel]
-        # The parser is loaded only when something is worth parsing.
-        nlp = load_pipeline(settings.spacy_model, ("ner",)) if texts else None
-        docs = _pipe(nlp, texts, len(texts), settings) if nlp is not None else iter([])
-        with store.transaction():
-            for article, sentences, mentions, selected in inputs:
-                assert article.id is not None
-                parsed = {s.index: next(docs) for s in selected}
-                try:
-                    result = events.code_article(article, sentences, mentions, parsed, lexicon)
-                except Exception as exc:  # one bad article must not stop the batch
-                    sys.stderr.write(
-                        f"error: events: article {article.id} ({article.source_path}): "
-                        f"{exc.__class__.__name__}: {exc}\n"
-                    )
-                    continue
-                store.replace_events(article.id, result.events)
-                store.mark_stage_done("events", events.CODER_VERSION, [article.id])
-        if progress:
-            progress("advance", len(chunk))
-    regroup_events(store)
+    selected = [events.select_sentences(a, s, m, lexicon) for a, s, m in inputs]
+    pairs = zip(inputs, selected, strict=True)
+    texts = [a.text[s.start : s.end] for (a, _, _), sel in pairs for s in sel]
+    # The parser is loaded only when something is worth parsing.
+    nlp = load_pipeline(settings.spacy_model, ("ner",)) if texts else None
+    docs = iter(nlp.pipe(texts, batch_size=256)) if nlp is not None else iter([])
+    coded: list[tuple[int, list[Any]]] = []
+    failures: list[str] = []
+    for (article, sentences, mentions), sel in zip(inputs, selected, strict=True):
+        assert article.id is not None
+        parsed = {s.index: next(docs) for s in sel}
+        try:
+            result = events.code_article(article, sentences, mentions, parsed, lexicon)
+        except Exception as exc:  # one bad article must not stop the batch
+            failures.append(
+                f"error: events: article {article.id} ({article.source_path}): "
+                f"{exc.__class__.__name__}: {exc}\n"
+            )
+            continue
+        coded.append((article.id, result.events))
+    return n, (coded, failures)
+
+
+def _preload_events(settings: Settings) -> None:
+    from . import events
+    from .nlp import load_pipeline
+
+    events.dictionary()
+    load_pipeline(settings.spacy_model, ("ner",))
 
 
 def regroup_events(store: Store) -> int:
@@ -243,67 +291,93 @@ def run_actors(
 ) -> None:
     """Sentences and actor mentions for each article; the knowledge base loaded once.
 
-    Only ``ner`` runs (see ``actors.UNUSED_COMPONENTS``): the stage needs no parse. One
-    broken article is recorded as an error and skipped; the batch goes on.
+    Only ``ner`` runs (see ``actors.UNUSED_COMPONENTS``): the stage needs no parse. With
+    ``settings.workers`` > 1, batches are processed in that many worker processes while this
+    one writes. One broken article is recorded as an error and skipped; the batch goes on.
     """
     from . import actors
-    from .actor_kb import load_knowledge_base
-    from .nlp import load_pipeline
-    from .sentences import split_sentences
 
-    kb = load_knowledge_base(settings.actor_dictionaries)
+    kb, _, _ = _actor_tools(settings)
     # The stored copy follows the data files (a few thousand rows: cheap to rewrite).
     with store.transaction():
         store.replace_actor_kb(*actors.kb_rows(kb))
-    nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
-    matcher = actors.matcher_for(kb, nlp)
-    for chunk_start in range(0, len(article_ids), settings.batch_size):
-        batch = store.load_articles(article_ids[chunk_start : chunk_start + settings.batch_size])
-        prepared: dict[int, tuple[list[Sentence], Any]] = {}
-        errors: list[IngestError] = []
-        ner_inputs: list[tuple[int, int, str]] = []  # article id, passage start, text
-        for article in batch:
-            assert article.id is not None
-            try:
-                sentences = split_sentences(article.text, article.spans)
-                doc = nlp.make_doc(article.text)
-                if article.text.strip() and actors.is_english(article):
-                    ner_inputs.extend(
-                        (article.id, start, article.text[start:end])
-                        for start, end in actors.entity_passages(doc, sentences, matcher)
-                    )
-            except Exception as exc:  # one bad article must not stop the batch
-                errors.append(_stage_error("actors", article, exc))
-                continue
-            prepared[article.id] = (sentences, doc)
-        # NER runs on the passages where it can matter, many articles per batch.
-        recognised: dict[int, list[tuple[int, Any]]] = {}
-        texts = (text for _, _, text in ner_inputs)
-        for (article_id, offset, _), sentence_doc in zip(
-            ner_inputs, _pipe(nlp, texts, len(ner_inputs), settings), strict=True
-        ):
-            recognised.setdefault(article_id, []).append((offset, sentence_doc))
-        done: list[int] = []
+    workers = _pool_size(settings, len(article_ids))
+    unit = _unit_size(settings, workers)
+    batches = (
+        store.load_articles(article_ids[start : start + unit])
+        for start in range(0, len(article_ids), unit)
+    )
+    work = partial(_actors_work, settings=settings)
+    for n, (found, errors) in _run_units(work, batches, workers):
         with store.transaction():
-            for article in batch:
-                assert article.id is not None
-                if article.id not in prepared:
-                    continue
-                sentences, doc = prepared[article.id]
-                try:
-                    actors.add_entities(doc, recognised.get(article.id, []))
-                    found = actors.find_mentions(article, sentences, matcher, doc)
-                except Exception as exc:  # one bad article must not stop the batch
-                    errors.append(_stage_error("actors", article, exc))
-                    continue
-                store.replace_sentences(article.id, sentences)
-                store.replace_mentions(article.id, found)
-                done.append(article.id)
-            store.mark_stage_done("actors", actors.VERSION, done)
+            for article_id, sentences, mentions in found:
+                store.replace_sentences(article_id, sentences)
+                store.replace_mentions(article_id, mentions)
+            store.mark_stage_done("actors", actors.VERSION, [a for a, _, _ in found])
             if errors:
                 store.add_errors(None, errors)
         if progress:
-            progress("advance", len(batch))
+            progress("advance", n)
+
+
+def _actor_tools(settings: Settings) -> tuple[Any, Any, Any]:
+    """(knowledge base, NER pipeline, matcher), each built once per process."""
+    from . import actors
+    from .actor_kb import load_knowledge_base
+    from .nlp import load_pipeline
+
+    kb = load_knowledge_base(settings.actor_dictionaries)
+    nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
+    return kb, nlp, actors.matcher_for(kb, nlp)
+
+
+def _actors_work(
+    batch: list[Article], settings: Settings
+) -> tuple[int, tuple[list[tuple[int, list[Sentence], list[Any]]], list[IngestError]]]:
+    """Sentences and mentions of a batch of articles (no store), and an error for each
+    article that failed. Runs here or in a worker process."""
+    from . import actors
+    from .sentences import split_sentences
+
+    _, nlp, matcher = _actor_tools(settings)
+    prepared: dict[int, tuple[list[Sentence], Any]] = {}
+    errors: list[IngestError] = []
+    ner_inputs: list[tuple[int, int, str]] = []  # article id, passage start, text
+    for article in batch:
+        assert article.id is not None
+        try:
+            sentences = split_sentences(article.text, article.spans)
+            doc = nlp.make_doc(article.text)
+            if article.text.strip() and actors.is_english(article):
+                ner_inputs.extend(
+                    (article.id, start, article.text[start:end])
+                    for start, end in actors.entity_passages(doc, sentences, matcher)
+                )
+        except Exception as exc:  # one bad article must not stop the batch
+            errors.append(_stage_error("actors", article, exc))
+            continue
+        prepared[article.id] = (sentences, doc)
+    # NER runs on the passages where it can matter, many articles per batch.
+    recognised: dict[int, list[tuple[int, Any]]] = {}
+    texts = (text for _, _, text in ner_inputs)
+    for (article_id, offset, _), sentence_doc in zip(
+        ner_inputs, nlp.pipe(texts, batch_size=256), strict=True
+    ):
+        recognised.setdefault(article_id, []).append((offset, sentence_doc))
+    found: list[tuple[int, list[Sentence], list[Any]]] = []
+    for article in batch:
+        assert article.id is not None
+        if article.id not in prepared:
+            continue
+        sentences, doc = prepared[article.id]
+        try:
+            actors.add_entities(doc, recognised.get(article.id, []))
+            mentions = actors.find_mentions(article, sentences, matcher, doc)
+        except Exception as exc:  # one bad article must not stop the batch
+            errors.append(_stage_error("actors", article, exc))
+            continue
+        found.append((article.id, sentences, mentions))
+    return len(batch), (found, errors)
 
 
 def _stage_error(stage: str, article: Article, exc: Exception) -> IngestError:
@@ -313,17 +387,50 @@ def _stage_error(stage: str, article: Article, exc: Exception) -> IngestError:
     )
 
 
-# Below this many texts a second process costs more to start than it saves.
-MIN_TEXTS_PER_PROCESS = 400
+# Below this many articles per process a worker costs more to start than it saves.
+MIN_ARTICLES_PER_PROCESS = 50
+
+U = TypeVar("U")
+R = TypeVar("R")
 
 
-def _pipe(nlp: Any, texts: Iterable[str], n_texts: int, settings: Settings) -> Iterator[Any]:
-    """``nlp.pipe`` over ``texts``, in ``settings.workers`` processes when there are enough
-    texts to pay for starting them."""
-    workers = max(1, min(settings.workers, n_texts // MIN_TEXTS_PER_PROCESS))
-    if workers == 1:
-        return iter(nlp.pipe(texts, batch_size=256))
-    return iter(nlp.pipe(texts, batch_size=256, n_process=workers))
+def _pool_size(settings: Settings, n_articles: int) -> int:
+    """Worker processes for a stage: ``settings.workers`` when there is enough work and this
+    platform can fork (workers inherit the loaded model instead of loading it again)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(settings.workers, n_articles // MIN_ARTICLES_PER_PROCESS))
+
+
+def _unit_size(settings: Settings, workers: int) -> int:
+    """Articles per work unit: a batch, split between the workers so that all are busy."""
+    return max(1, -(-settings.batch_size // workers))
+
+
+def _run_units(work: Callable[[U], R], units: Iterable[U], workers: int) -> Iterator[R]:
+    """``work`` over ``units``, results in order: in this process, or in a pool of
+    ``workers`` forked processes kept for the whole stage, a few units ahead of the caller
+    (who writes the results meanwhile). A unit whose worker died is redone here."""
+    if workers <= 1:
+        for unit in units:
+            yield work(unit)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pending: deque[tuple[U, Future[R]]] = deque()
+        for unit in units:
+            pending.append((unit, pool.submit(work, unit)))
+            if len(pending) > 2 * workers:
+                yield _unit_result(work, *pending.popleft())
+        while pending:
+            yield _unit_result(work, *pending.popleft())
+
+
+def _unit_result(work: Callable[[U], R], unit: U, future: Future[R]) -> R:
+    try:
+        return future.result()
+    except BrokenProcessPool:  # a worker killed (out of memory, a crash in native code)
+        return work(unit)
 
 
 def stages() -> list[StageSpec]:
@@ -359,12 +466,17 @@ def run_provenance(
         index.add(provenance.fingerprint_from_row(row))
     rules = provenance.signal_rules()
     done: list[int] = []
+    # Fingerprints met in this run (computed, or loaded as a candidate): an article is a
+    # candidate of many others, and reloading it means rebuilding its anchor shingles.
+    seen: dict[int, provenance.Fingerprint] = {}
     for start in range(0, len(article_ids), settings.batch_size):
         chunk = article_ids[start : start + settings.batch_size]
         articles = store.load_articles(chunk)
         removed = store.removed_lines(chunk)
         fresh: dict[int, tuple[provenance.Fingerprint, str]] = {}
         errors: list[IngestError] = []
+        if len(seen) > SEEN_FINGERPRINTS:
+            seen.clear()
         with store.transaction():
             for article in articles:
                 assert article.id is not None
@@ -373,7 +485,7 @@ def run_provenance(
                     signals = provenance.quality_signals(
                         article, removed.get(article.id, []), store.raw(article.id), rules
                     )
-                    links = _find_copies(store, index, fp, article.text, fresh)
+                    links = _find_copies(store, index, fp, article.text, fresh, seen)
                 except Exception as exc:  # one bad article must not stop the batch
                     errors.append(
                         IngestError(
@@ -384,6 +496,7 @@ def run_provenance(
                     continue
                 index.add(fp)
                 fresh[article.id] = (fp, article.text)
+                seen[article.id] = fp
                 store.save_fingerprints([provenance.fingerprint_row(fp)])
                 store.save_signals([_signal_row(article.id, signals)])
                 store.add_copy_links(
@@ -400,28 +513,44 @@ def run_provenance(
         _resolve_origins(store, done)
 
 
+# How many fingerprints a provenance run keeps in memory (about 10 kB each).
+SEEN_FINGERPRINTS = 50_000
+
+
 def _find_copies(
     store: Store,
     index: provenance.CopyIndex,
     fp: provenance.Fingerprint,
     text: str,
     fresh: dict[int, tuple[provenance.Fingerprint, str]],
+    seen: dict[int, provenance.Fingerprint],
 ) -> list[provenance.CopyLink]:
+    """Compare ``fp`` with its LSH candidates: this batch's articles first, then stored ones
+    (by id). A stored candidate's text is read only if a comparison needs it."""
     candidates = index.candidates(fp)
     if not candidates:
         return []
-    known = {c: fresh[c] for c in candidates if c in fresh}
-    stored = [c for c in candidates if c not in known]
-    texts = store.article_texts(stored)
-    for row in store.iter_fingerprints(stored):
+    known: list[tuple[provenance.Fingerprint, provenance.TextSource]] = [
+        fresh[c] for c in candidates if c in fresh
+    ]
+    stored = sorted(c for c in candidates if c not in fresh)
+    missing = [c for c in stored if c not in seen]
+    for row in store.iter_fingerprints(missing):
         other = provenance.fingerprint_from_row(row)
-        known[other.article_id] = (other, texts.get(other.article_id, ""))
+        seen[other.article_id] = other
+    for c in stored:
+        if c in seen:
+            known.append((seen[c], _stored_text(store, c)))
     links = []
-    for other, other_text in known.values():
+    for other, other_text in known:
         link = provenance.compare(fp, other, text, other_text)
         if link is not None:
             links.append(link)
     return links
+
+
+def _stored_text(store: Store, article_id: int) -> Callable[[], str]:
+    return lambda: store.article_texts([article_id]).get(article_id, "")
 
 
 def _signal_row(article_id: int, signals: provenance.QualitySignals) -> dict[str, object]:

