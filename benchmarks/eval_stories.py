@@ -27,6 +27,7 @@ import yaml
 
 from detente import stories
 from detente.data import sample_corpus_path
+from detente.evaluation import gold_story_members, story_pairwise_f1
 from detente.model import Article, Event
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
@@ -50,25 +51,8 @@ def build(source: Path, db: Path) -> tuple[Store, Data]:
     return store, data
 
 
-def pairwise_f1(predicted: dict[int, list[int]], gold: list[set[int]]) -> tuple[float, ...]:
-    universe = {a for g in gold for a in g}
-    clusters: dict[int, set[int]] = {}
-    for article_id, story_ids in predicted.items():
-        if article_id in universe:
-            for story_id in story_ids:
-                clusters.setdefault(story_id, set()).add(article_id)
-
-    def pairs(groups: Any) -> set[frozenset[int]]:
-        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
-
-    found, wanted = pairs(clusters.values()), pairs(gold)
-    tp = len(found & wanted)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(wanted) if wanted else 0.0
-    return p, r, (2 * p * r / (p + r) if tp else 0.0)
-
-
-def replay(data: Data, threshold: float, settings: Settings) -> dict[int, list[int]]:
+def story_docs(data: Data) -> list[stories.StoryDoc]:
+    """The stage's inputs, in the order the pipeline assigns them (dated first)."""
     docs = [
         stories.StoryDoc(
             a.id or 0,
@@ -82,6 +66,11 @@ def replay(data: Data, threshold: float, settings: Settings) -> dict[int, list[i
         for a, act, ev in data
     ]
     docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
+    return docs
+
+
+def replay(data: Data, threshold: float, settings: Settings) -> dict[int, list[int]]:
+    docs = story_docs(data)
     result, _ = stories.assign(
         docs,
         [],
@@ -104,19 +93,7 @@ def seed_gold(store: Store, seeds: Path) -> tuple[list[set[int]], dict[int, str]
 
 def sample_gold(store: Store) -> list[set[int]]:
     doc = yaml.safe_load((sample_corpus_path() / "gold.yaml").read_text(encoding="utf-8"))
-    rows = store.articles()
-
-    def find(member: dict[str, str]) -> int:
-        for r in rows:
-            if r["source_path"].endswith(member["file"]) or (
-                member.get("record")
-                and member["file"] in r["source_path"]
-                and r["url"] == member["record"]
-            ):
-                return int(r["id"])
-        raise KeyError(member)
-
-    return [{find(m) for m in s["members"]} for s in doc["stories"]]
+    return gold_story_members(doc["stories"], store.articles())
 
 
 def trace(data: Data, names: dict[int, str], settings: Settings) -> None:
@@ -137,19 +114,7 @@ def trace(data: Data, names: dict[int, str], settings: Settings) -> None:
         )
         return value
 
-    docs = [
-        stories.StoryDoc(
-            a.id or 0,
-            a.title,
-            a.text,
-            stories.story_day(a, ev),
-            act,
-            stories.event_terms(ev),
-            stories.event_signatures(ev),
-        )
-        for a, act, ev in data
-    ]
-    docs.sort(key=lambda d: (d.day is None, d.day or date.min, d.article_id))
+    docs = story_docs(data)
     setattr(stories, "similarity", traced)  # noqa: B010
     try:
         n, next_id = 0, 1
@@ -191,8 +156,8 @@ def main() -> None:
                 stories.COHERENCE_EXPONENT = exponent
                 cells = []
                 for t in thresholds:
-                    f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                    f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                    f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                    f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
                     cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
                 print(f"{exponent:>8} " + " ".join(f"{c:>9}" for c in cells))
         finally:
@@ -206,22 +171,22 @@ def main() -> None:
                 stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kinds, weight
                 cells = []
                 for t in thresholds:
-                    f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                    f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                    f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                    f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
                     cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
                 label = "+".join(kinds) + f" {weight}"
                 print(f"{label:>20} " + " ".join(f"{c:>9}" for c in cells))
             stories.SIGNATURE_WEIGHT = 0.0
             cells = []
             for t in thresholds:
-                f_seeds = pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                f_sample = pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
                 cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
             print(f"{'none 0':>20} " + " ".join(f"{c:>9}" for c in cells))
         finally:
             stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kept
         for label, data, gold in (("seeds", seeds, gold_seeds), ("sample", sample, gold_sample)):
-            p, r, f = pairwise_f1(replay(data, settings.story_threshold, settings), gold)
+            p, r, f = story_pairwise_f1(replay(data, settings.story_threshold, settings), gold)
             print(f"default settings, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f}")
         if args.trace:
             trace(seeds, names, settings)

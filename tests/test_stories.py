@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,6 +14,8 @@ import yaml
 from conftest import hand_article
 from detente import analysis, stories
 from detente.data import sample_corpus_path
+from detente.evaluation import gold_story_members
+from detente.evaluation import story_pairwise_f1 as pairwise_f1
 from detente.event_dates import recency_expression
 from detente.model import Article, Event, EventDate, PublicationDate
 from detente.pipeline import ingest_inputs, process_articles
@@ -461,29 +462,6 @@ def test_stage_stores_secondary_memberships(tmp_path: Path) -> None:
 # --- acceptance: pairwise F1 of story membership -----------------------------------------------
 
 
-def pairwise_f1(
-    predicted: dict[int, list[int]], gold: list[set[int]]
-) -> tuple[float, float, float]:
-    """Precision, recall and F1 over pairs of articles that share at least one story (an
-    article may be in several, in the prediction and in the gold), restricted to the
-    articles the gold annotation places in a story."""
-    universe = {a for g in gold for a in g}
-    clusters: dict[int, set[int]] = {}
-    for article_id, story_ids in predicted.items():
-        if article_id in universe:
-            for story_id in story_ids:
-                clusters.setdefault(story_id, set()).add(article_id)
-
-    def pairs(groups: Any) -> set[frozenset[int]]:
-        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
-
-    found, wanted = pairs(clusters.values()), pairs(gold)
-    tp = len(found & wanted)
-    p = tp / len(found) if found else 0.0
-    r = tp / len(wanted) if wanted else 0.0
-    return p, r, (2 * p * r / (p + r) if tp else 0.0)
-
-
 # Measured 2026-11-23 (fourth pass, coherence-scaled similarity): 0.80 (P 1.00, R 0.67;
 # {002, 001}, {003, 004}, {000}) with coder detente-events-2; 0.44 once the third-pass event
 # coder (detente-events-3) changed the event vocabulary: 003 now joins the offensive story
@@ -521,18 +499,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_sample_corpus_stories(sample_db: Store) -> None:
     gold_doc = yaml.safe_load((sample_corpus_path() / "gold.yaml").read_text(encoding="utf-8"))
     rows = sample_db.articles()
-
-    def find(member: dict[str, str]) -> int:
-        for r in rows:
-            if r["source_path"].endswith(member["file"]) or (
-                member.get("record")
-                and member["file"] in r["source_path"]
-                and r["url"] == member["record"]
-            ):
-                return int(r["id"])
-        raise AssertionError(f"gold member not ingested: {member}")
-
-    gold = [{find(m) for m in s["members"]} for s in gold_doc["stories"]]
+    gold = gold_story_members(gold_doc["stories"], rows)
     predicted = sample_db.story_memberships(r["id"] for r in rows)
     precision, recall, f1 = pairwise_f1(predicted, gold)
     # Measured: see docs/evaluation.md. A floor under the figure guards against regressions.

@@ -8,6 +8,7 @@ URL. Pure functions: the caller loads the gold file and the stored articles.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -250,3 +251,46 @@ def event_match_report(
             ):
                 report.n_dated += 1
     return report
+
+
+def story_pairwise_f1(
+    predicted: Mapping[int, Iterable[int]], gold: Iterable[set[int]]
+) -> tuple[float, float, float]:
+    """Precision, recall and F1 over pairs of articles that share at least one story (an
+    article may be in several, in the prediction and in the gold), restricted to the
+    articles the gold annotation places in a story."""
+    universe = {a for g in gold for a in g}
+    clusters: dict[int, set[int]] = {}
+    for article_id, story_ids in predicted.items():
+        if article_id in universe:
+            for story_id in story_ids:
+                clusters.setdefault(story_id, set()).add(article_id)
+
+    def pairs(groups: Any) -> set[frozenset[int]]:
+        return {frozenset(p) for g in groups for p in itertools.combinations(sorted(g), 2)}
+
+    found, wanted = pairs(clusters.values()), pairs(gold)
+    tp = len(found & wanted)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(wanted) if wanted else 0.0
+    return p, r, (2 * p * r / (p + r) if tp else 0.0)
+
+
+def gold_story_members(
+    gold_stories: Iterable[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]]
+) -> list[set[int]]:
+    """The stored article ids of each gold story of a gold file in the sample corpus's
+    schema (members given by file, and by record URL inside a multi-record file)."""
+    rows = list(rows)
+
+    def find(member: Mapping[str, str]) -> int:
+        for r in rows:
+            if r["source_path"].endswith(member["file"]) or (
+                member.get("record")
+                and member["file"] in r["source_path"]
+                and r["url"] == member["record"]
+            ):
+                return int(r["id"])
+        raise KeyError(f"gold story member not stored: {dict(member)}")
+
+    return [{find(m) for m in s["members"]} for s in gold_stories]

@@ -227,6 +227,18 @@ def _context_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     return [_Actor(m, "party named before", 0.5) for m in chosen]
 
 
+def _pair_counts(groups: Iterable[set[str]]) -> dict[tuple[str, str], int]:
+    """How many of the groups (countries named in one sentence) hold each pair, in the
+    order the pairs are first seen."""
+    pairs: dict[tuple[str, str], int] = {}
+    for countries in groups:
+        ordered = sorted(countries)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    return pairs
+
+
 def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     """The two countries the article has named most often before this sentence (the parties
     of the conflict it is about), leaving out ``excluded``; ties go to the more recent."""
@@ -248,12 +260,7 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     ]
     if fighting:
         return [latest[c][1] for c in sorted(fighting[-1], key=lambda c: latest[c][0])]
-    pairs: dict[tuple[str, str], int] = {}
-    for countries in by_sentence.values():
-        ordered = sorted(countries)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    pairs = _pair_counts(by_sentence.values())
     if pairs:
         best = max(
             pairs,
@@ -309,12 +316,7 @@ def _main_pair(ctx: _Context) -> tuple[tuple[str, str], int]:
         country = _country(m)
         if country and m.kind not in ("person", "role"):
             by_sentence.setdefault(m.sentence, set()).add(country)
-    pairs: dict[tuple[str, str], int] = {}
-    for countries in by_sentence.values():
-        ordered = sorted(countries)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                pairs[(a, b)] = pairs.get((a, b), 0) + 1
+    pairs = _pair_counts(by_sentence.values())
     if not pairs:
         return ("", ""), 0
     best = max(pairs, key=lambda p: pairs[p])
