@@ -122,6 +122,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
+    parser.add_argument(
+        "--one-process", action="store_true", help="skip the --workers runs (large --n)"
+    )
     args = parser.parse_args()
     model = Settings().spacy_model
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,8 +143,11 @@ def main() -> None:
         for i in range(args.repeat):
             n, one, texts = run_all(corpus, work / f"one-{i}.db", 1)
             naive_one = naive(texts, model, 1)
-            _, many, _ = run_all(corpus, work / f"many-{i}.db", args.workers)
-            naive_many = naive(texts, model, args.workers)
+            if args.one_process:
+                many, naive_many = one, naive_one
+            else:
+                _, many, _ = run_all(corpus, work / f"many-{i}.db", args.workers)
+                naive_many = naive(texts, model, args.workers)
             runs.append((one, naive_one, many, naive_many))
         one = fastest([r[0] for r in runs])
         many = fastest([r[2] for r in runs])
@@ -153,15 +159,22 @@ def main() -> None:
     rows = [
         ("pipeline, 1 process", total(one)),
         ("naive parse, 1 process", naive_one),
-        (f"pipeline, {args.workers} processes", total(many)),
-        (f"naive parse, {args.workers} processes", naive_many),
     ]
+    if not args.one_process:
+        rows += [
+            (f"pipeline, {args.workers} processes", total(many)),
+            (f"naive parse, {args.workers} processes", naive_many),
+        ]
     for label, (wall, cpu) in rows:
         print(f"{label:28s} {wall:8.1f} s ({cpu:6.1f}) {n / wall:9.1f} articles/s")
+    workers = (
+        ""
+        if args.one_process
+        else (f"{args.workers} processes {total(many)[0] / naive_many[0]:.2f}; ")
+    )
     print(
         f"pipeline / naive parse, wall: 1 process {total(one)[0] / naive_one[0]:.2f}, "
-        f"{args.workers} processes {total(many)[0] / naive_many[0]:.2f}; "
-        f"CPU: 1 process {total(one)[1] / naive_one[1]:.2f}"
+        f"{workers}CPU: 1 process {total(one)[1] / naive_one[1]:.2f}"
     )
 
 
