@@ -228,8 +228,13 @@ def test_metonyms_institutions_and_places(matcher: actors.ActorMatcher) -> None:
 
 def test_empty_and_non_english_articles_give_no_mentions(matcher: actors.ActorMatcher) -> None:
     assert mentions(matcher, "   \n ") == []
+    assert mentions(matcher, "") == []
     german = "Der russische Präsident Wladimir Putin traf Paschinjan in Moskau."
     assert mentions(matcher, german, language="de") == []
+    french = "Le président russe Vladimir Poutine a rencontré Nikol Pachinian à Moscou."
+    assert mentions(matcher, french, language="fr") == []
+    russian = "Президент России Владимир Путин встретился с Николом Пашиняном в Москве."
+    assert mentions(matcher, russian, language="ru") == []
 
 
 # --- acceptance on the seeds and the sample corpus -------------------------------------------
