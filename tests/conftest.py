@@ -305,3 +305,21 @@ def hand_article(
     }
     values.update(fields)
     return Article(text=text, **values)
+
+
+def text_article(article_id: int, text: str, published: str | None = None) -> Article:
+    """A stored-looking article with only a text (and a day, if given), for the copy
+    detection tests: its text hash is the text's, so equal texts are exact duplicates."""
+    from detente.model import Article, PublicationDate
+
+    return Article(
+        title="t",
+        text=text,
+        source_path=f"{article_id}.txt",
+        source_format="txt",
+        raw=text,
+        content_hash=str(article_id),
+        text_hash=str(hash(text)),
+        id=article_id,
+        published=PublicationDate(published, "day" if published else "unknown"),
+    )

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import text_article as _article
 from detente import provenance
 from detente.data import sample_corpus_path
 from detente.export import EXPORT_KINDS, rows_as_text
-from detente.model import Article, PublicationDate
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
 from detente.store import ARTICLE_EXPORT_FIELDS, Store
@@ -208,20 +208,6 @@ def test_no_copy_link_between_the_seeds(seeds: dict[str, dict[str, Any]]) -> Non
 
 
 # --- units --------------------------------------------------------------------------------
-
-
-def _article(article_id: int, text: str, published: str | None = None) -> Article:
-    return Article(
-        title="t",
-        text=text,
-        source_path=f"{article_id}.txt",
-        source_format="txt",
-        raw=text,
-        content_hash=str(article_id),
-        text_hash=str(hash(text)),
-        id=article_id,
-        published=PublicationDate(published, "day" if published else "unknown"),
-    )
 
 
 ORIGIN = (

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import text_article as _article
 from detente import actors, pipeline, provenance
 from detente.data import sample_corpus_path
-from detente.model import Article, PublicationDate
 from detente.nlp import load_pipeline
 from detente.pipeline import ingest_inputs, process_articles
 from detente.settings import Settings
@@ -64,20 +64,6 @@ def test_pool_size_follows_the_setting_and_the_amount_of_work() -> None:
     assert pipeline._pool_size(Settings(workers=1), 10_000) == 1
     assert pipeline._unit_size(Settings(batch_size=200), 2) == 100
     assert pipeline._unit_size(Settings(batch_size=7), 2) == 4
-
-
-def _article(article_id: int, text: str) -> Article:
-    return Article(
-        title="t",
-        text=text,
-        source_path=f"{article_id}.txt",
-        source_format="txt",
-        raw=text,
-        content_hash=str(article_id),
-        text_hash=str(hash(text)),
-        id=article_id,
-        published=PublicationDate(None, "unknown"),
-    )
 
 
 # An invented report and a copy run through a synonym spinner (every few content words

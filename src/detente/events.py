@@ -749,36 +749,38 @@ def _prep_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
     nouns = [a for a in anchors if a.pos_ in ("NOUN", "PROPN")]
     nouns += [c for a in anchors for c in a.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
     for noun in nouns:
-        for child in noun.children:
-            if child.dep_ == "prep" and child.lower_ == "for":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        actors = _actors_of(ctx, obj)
-                        if actors:
-                            return actors
+        actors = _prep_object_actors(ctx, noun, "for")
+        if actors:
+            return actors
+    return []
+
+
+def _prep_object_actors(
+    ctx: _Context, head: Any, preposition: str, deps: tuple[str, ...] = ("prep",)
+) -> list[_Actor]:
+    """The actors of the first object of ``preposition`` under ``head`` that names any."""
+    for child in head.children:
+        if child.dep_ in deps and child.lower_ == preposition:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    actors = _actors_of(ctx, obj)
+                    if actors:
+                        return actors
     return []
 
 
 def _directional_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
     for preposition in TARGET_PREPOSITIONS:
         for anchor in anchors:
-            for child in anchor.children:
-                if child.dep_ in ("prep", "dative") and child.lower_ == preposition:
-                    for obj in child.children:
-                        if obj.dep_ == "pobj":
-                            actors = _actors_of(ctx, obj)
-                            if actors:
-                                return actors
+            actors = _prep_object_actors(ctx, anchor, preposition, ("prep", "dative"))
+            if actors:
+                return actors
             # The object noun carries prepositions too: "cancel a meeting in Moscow".
             for child in anchor.children:
                 if child.dep_ == "dobj":
-                    for grandchild in child.children:
-                        if grandchild.dep_ == "prep" and grandchild.lower_ == preposition:
-                            for obj in grandchild.children:
-                                if obj.dep_ == "pobj":
-                                    actors = _actors_of(ctx, obj)
-                                    if actors:
-                                        return actors
+                    actors = _prep_object_actors(ctx, child, preposition)
+                    if actors:
+                        return actors
     return []
 
 
