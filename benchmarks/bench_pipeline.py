@@ -72,14 +72,15 @@ def run_all(corpus: Path, db: Path, workers: int) -> tuple[int, Timings, list[st
     return len(ids), timings, texts
 
 
-def pass_shares(corpus: Path, db: Path) -> tuple[int, float, float, float]:
+def pass_shares(corpus: Path, db: Path) -> tuple[int, float, float, float, float]:
     """Sentences; share read by NER (actor stage); share parsed (event stage); copy-detection
-    candidates (earlier articles compared in full) per article."""
+    candidates per article: proposed by the LSH, and compared in full (at most
+    ``Settings.copy_candidates``, the most similar)."""
     settings = Settings(db=db, fetch_linked_pages=False)
     nlp = load_pipeline(settings.spacy_model, actors.UNUSED_COMPONENTS)
     matcher = actors.matcher_for(load_knowledge_base(), nlp)
     lexicon = events.dictionary()
-    n = n_ner = n_parse = n_candidates = 0
+    n = n_ner = n_parse = n_candidates = n_compared = 0
     index = provenance.CopyIndex()
     with Store(db) as store:
         ids = sorted(set(ingest_inputs([str(corpus)], store, settings).article_ids))
@@ -87,6 +88,7 @@ def pass_shares(corpus: Path, db: Path) -> tuple[int, float, float, float]:
         for article in store.load_articles(ids):
             fp = provenance.fingerprint(article)
             n_candidates += len(index.candidates(fp))
+            n_compared += len(index.candidates(fp, settings.copy_candidates))
             index.add(fp)
             sentences = store.sentences(article.id or 0)
             doc = nlp.make_doc(article.text)
@@ -97,7 +99,14 @@ def pass_shares(corpus: Path, db: Path) -> tuple[int, float, float, float]:
             )
             mentions = store.mentions(article.id or 0)
             n_parse += len(events.select_sentences(article, sentences, mentions, lexicon))
-    return n, n_ner / max(n, 1), n_parse / max(n, 1), n_candidates / max(len(ids), 1)
+    per_article = max(len(ids), 1)
+    return (
+        n,
+        n_ner / max(n, 1),
+        n_parse / max(n, 1),
+        n_candidates / per_article,
+        n_compared / per_article,
+    )
 
 
 def naive(texts: list[str], model: str, workers: int) -> tuple[float, float]:
@@ -131,10 +140,10 @@ def main() -> None:
         work = Path(tmp)
         corpus = synth.build(work / "corpus", args.n, "jsonl")
         for name, folder in (("synthetic", corpus), ("sample corpus", SAMPLE)):
-            n, ner, parse, candidates = pass_shares(folder, work / f"share-{name[:3]}.db")
+            n, ner, parse, proposed, compared = pass_shares(folder, work / f"share-{name[:3]}.db")
             print(
                 f"{name}: {n} sentences; NER reads {ner:.0%}, the parser {parse:.0%}; "
-                f"{candidates:.1f} copy candidates compared per article"
+                f"copy candidates per article: {proposed:.1f} proposed, {compared:.1f} compared"
             )
         # Each pipeline run is followed at once by its baseline: on a shared machine the
         # load changes from minute to minute, and the ratio compares like with like. With

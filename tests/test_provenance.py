@@ -246,6 +246,30 @@ def test_index_proposes_the_copy_and_not_an_unrelated_text() -> None:
     assert index.candidates(provenance.fingerprint(_article(2, SPUN))) == {1}
 
 
+def test_a_long_candidate_list_is_cut_to_the_most_similar() -> None:
+    # Forty articles share a boilerplate paragraph with the new one; one of them is its
+    # near copy. Bounded, the index still proposes the copy (and the exact duplicate).
+    boilerplate = (
+        "Subscribe to our newsletter for the latest news and analysis from the region, "
+        "delivered every morning. Our reporters cover politics, security and the economy "
+        "from offices in Yerevan, Baku, Tbilisi and Moscow, and our editors check every story. "
+        "We do not publish press releases without verifying them, and we correct our errors "
+        "openly at the foot of the article. Advertising does not influence our coverage; "
+        "readers can write to the ombudsman, whose answers appear every Friday on this page."
+    )
+    index = provenance.CopyIndex()
+    for i in range(40):
+        filler = f"Item {i}: the market in town number {i} opened late on day {i} of the fair."
+        index.add(provenance.fingerprint(_article(100 + i, boilerplate + " " + filler)))
+    index.add(provenance.fingerprint(_article(1, ORIGIN + " " + boilerplate)))
+    index.add(provenance.fingerprint(_article(2, ORIGIN + " " + boilerplate + " Read more.")))
+    new = provenance.fingerprint(_article(3, ORIGIN + " " + boilerplate))
+    unbounded = index.candidates(new)
+    assert len(unbounded) > 10 and {1, 2} <= unbounded
+    bounded = index.candidates(new, limit=3)
+    assert {1, 2} <= bounded <= unbounded and len(bounded) <= 4
+
+
 def test_truncated_copy_is_partial_and_oriented_to_the_full_text() -> None:
     rest = (
         " Talks resumed in Brussels a month later under European Union mediation, and both "

@@ -485,7 +485,9 @@ def run_provenance(
                     signals = provenance.quality_signals(
                         article, removed.get(article.id, []), store.raw(article.id), rules
                     )
-                    links = _find_copies(store, index, fp, article.text, fresh, seen)
+                    links = _find_copies(
+                        store, index, fp, article.text, fresh, seen, settings.copy_candidates
+                    )
                 except Exception as exc:  # one bad article must not stop the batch
                     errors.append(
                         IngestError(
@@ -524,10 +526,11 @@ def _find_copies(
     text: str,
     fresh: dict[int, tuple[provenance.Fingerprint, str]],
     seen: dict[int, provenance.Fingerprint],
+    limit: int,
 ) -> list[provenance.CopyLink]:
     """Compare ``fp`` with its LSH candidates: this batch's articles first, then stored ones
     (by id). A stored candidate's text is read only if a comparison needs it."""
-    candidates = index.candidates(fp)
+    candidates = index.candidates(fp, limit)
     if not candidates:
         return []
     known: list[tuple[provenance.Fingerprint, provenance.TextSource]] = [

@@ -297,6 +297,10 @@ class CopyIndex:
         }
         self.by_text_hash: dict[str, int] = {}
         self.ids: set[int] = set()
+        # The three signatures of each indexed article, one row each (3 x NUM_PERM values,
+        # which fit 32 bits), to rank a long candidate list without loading fingerprints.
+        self._signature_rows = np.zeros((1024, 3 * NUM_PERM), dtype=np.uint32)
+        self._row_of: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -306,24 +310,46 @@ class CopyIndex:
             return
         self.ids.add(fp.article_id)
         self.by_text_hash.setdefault(fp.text_hash, fp.article_id)
+        if not fp.n_words:
+            return
         for kind, sig in self._signatures(fp):
-            if fp.n_words:
-                self._lsh[kind].insert(
-                    fp.article_id, LeanMinHash(seed=1, hashvalues=sig, scheme="legacy")
-                )
+            self._lsh[kind].insert(
+                fp.article_id, LeanMinHash(seed=1, hashvalues=sig, scheme="legacy")
+            )
+        row = len(self._row_of)
+        if row == len(self._signature_rows):
+            self._signature_rows = np.concatenate(
+                (self._signature_rows, np.zeros_like(self._signature_rows))
+            )
+        self._signature_rows[row] = _signature_block(fp)
+        self._row_of[fp.article_id] = row
 
-    def candidates(self, fp: Fingerprint) -> set[int]:
+    def candidates(self, fp: Fingerprint, limit: int | None = None) -> set[int]:
+        """Indexed articles that may be copies of ``fp`` (or it of them): the one with the
+        same text, and the LSH candidates; beyond ``limit`` of them, the ``limit`` whose
+        MinHash estimate (best of the three signatures) is highest."""
         found: set[int] = set()
-        same = self.by_text_hash.get(fp.text_hash)
-        if same is not None:
-            found.add(same)
         if fp.n_words:
             for kind, sig in self._signatures(fp):
                 found.update(
                     self._lsh[kind].query(LeanMinHash(seed=1, hashvalues=sig, scheme="legacy"))
                 )
         found.discard(fp.article_id)
+        if limit is not None and len(found) > limit:
+            found = self._most_similar(fp, found, limit)
+        same = self.by_text_hash.get(fp.text_hash)
+        if same is not None and same != fp.article_id:
+            found.add(same)
         return found
+
+    def _most_similar(self, fp: Fingerprint, found: set[int], limit: int) -> set[int]:
+        ids = sorted(found)  # sorted: ties resolve the same way on every run
+        block = self._signature_rows[[self._row_of[i] for i in ids]]
+        equal = (block == _signature_block(fp)).reshape(len(ids), 3, NUM_PERM)
+        estimates = equal.sum(axis=2).max(axis=1)
+        # A stable sort on the negated estimate keeps the lower id first among equals.
+        best = np.argsort(-estimates, kind="stable")[:limit]
+        return {ids[i] for i in best}
 
     @staticmethod
     def _signatures(fp: Fingerprint) -> list[tuple[str, np.ndarray]]:
@@ -332,6 +358,10 @@ class CopyIndex:
             ("skeleton", fp.sig_skeleton),
             ("anchors", fp.sig_anchors),
         ]
+
+
+def _signature_block(fp: Fingerprint) -> np.ndarray:
+    return np.concatenate([fp.sig_words, fp.sig_skeleton, fp.sig_anchors]).astype(np.uint32)
 
 
 # --- pairwise comparison ------------------------------------------------------------------
