@@ -772,7 +772,7 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 def test_seed_acceptance(tmp_path: Path) -> None:
-    # Measured with coder detente-events-3: recall 0.81 (29 of 36), 1.50 events per gold
+    # Measured with coder detente-events-4: recall 0.81 (29 of 36), 1.50 events per gold
     # event (54 for 36), precision 0.61, dated 0.93.
     result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
@@ -786,7 +786,34 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-3: recall 0.23, precision 0.49, dated 0.90.
-    assert result.recall >= 0.22
-    assert result.precision >= 0.46
+    # Measured with coder detente-events-4: recall 0.24, precision 0.54, dated 0.90.
+    assert result.recall >= 0.23
+    assert result.precision >= 0.51
     assert result.dated >= 0.8
+
+
+def test_a_denial_answers_the_accuser_named_before(nlp: Any) -> None:
+    result = code(
+        nlp,
+        "Georgia accused Russia on Monday of moving the border fences near the village. "
+        "Moscow rejected the accusations.",
+    )
+    assert ("RUSGOV", "016", "GEO") in triples(result)
+    denial = next(e for e in result.events if e.code == "016")
+    assert "the accuser" in (denial.pattern or "")
+
+
+def test_a_denial_with_no_accusation_before_has_no_guessed_target(nlp: Any) -> None:
+    result = code(nlp, "Moscow rejected the accusations.")
+    assert ("RUSGOV", "016", None) in triples(result)
+
+
+def test_the_parties_of_a_joint_act_are_its_doers_not_the_place_it_is_about(nlp: Any) -> None:
+    result = code(nlp, "Armenia and Azerbaijan signed an agreement on Nagorno-Karabakh.")
+    found = triples(result)
+    assert ("ARM", "057", "AZE") in found and ("AZE", "057", "ARM") in found
+    assert not any(t == "NKR" for _, _, t in found)
+    # An actor inside the object of a one-sided act stays its target.
+    assert ("ARM", "057", "AZE") in triples(
+        code(nlp, "Armenia signed an agreement with Azerbaijan.")
+    )

@@ -30,7 +30,7 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-3"
+CODER_VERSION = "detente-events-4"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -47,6 +47,9 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 # Roots whose events between coordinated subjects are mutual ("Armenia and France held a
 # joint exercise", "the two sides clashed"): each subject is the other's target.
 _RECIPROCAL_ROOTS = frozenset({"03", "04", "05", "06", "19"})
+# Cooperative roots whose act two or more doers do together (agree, meet, sign, cooperate).
+_JOINT_ROOTS = frozenset({"03", "04", "05", "06"})
+_DENIAL = "016"
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his", "hers"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _GOVERNMENT_NOUNS = frozenset({"authority", "authorities", "government", "regime", "leadership"})
@@ -162,6 +165,9 @@ class _Context:
     doers: set[str] = field(default_factory=set)
     # Pairs of countries seen using force against each other earlier in the article (18-20).
     fighting: list[tuple[str, str]] = field(default_factory=list)
+    # Accusations and criticism (root 11) earlier in the article, most recent last: the
+    # accused country and the accuser's mention. A denial answers its accuser.
+    accusations: list[tuple[str, Mention]] = field(default_factory=list)
 
     def offset(self, token: Any) -> tuple[int, int]:
         start = self.sentence.start + token.idx
@@ -307,6 +313,20 @@ def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     if not latest:
         return []
     return [_Actor(latest[-1], "the other party of the article's conflict", 0.5)]
+
+
+def _accuser(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """Who last accused or criticised the source's country in the article: the party a
+    denial with no named addressee answers ("Armenia accused Azerbaijan of shelling
+    villages. Baku rejected the accusations")."""
+    countries = {_country(a.mention) for a in sources}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    for accused, accuser in reversed(ctx.accusations):
+        if accused == country and _country(accuser) != country:
+            return [_Actor(accuser, "the accuser named before", 0.6)]
+    return []
 
 
 def _main_pair(ctx: _Context) -> tuple[tuple[str, str], int]:
@@ -715,6 +735,15 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
 # Not searched for the affected party: subordinate clauses, and the by-phrase of a passive
 # participle, which names a doer ("a ceasefire brokered by Moscow").
 _EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
+_INSIDE_OBJECT = "inside the object"
+# How a joint act's target was found: a counterpart ("agreed with Russia") or what the act
+# is about or where it happens ("an agreement on Karabakh", "talks in Moscow").
+_COUNTERPART_PHRASES = tuple(
+    f"'{p}'" for p in ("with", "to", "between", "against", "toward", "towards")
+)
+_ABOUT_PHRASES = (_INSIDE_OBJECT,) + tuple(
+    f"'{p}'" for p in ("on", "over", "in", "about", "inside", "across", "throughout", "of", "at")
+)
 
 
 def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
@@ -735,7 +764,7 @@ def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
             if ctx.mention_at(tok) is not None:
                 actors = _actors_of(ctx, tok)
                 if actors:
-                    return [_Actor(a.mention, f"inside the object ({a.how})", 0.8 * a.confidence)
+                    return [_Actor(a.mention, f"{_INSIDE_OBJECT} ({a.how})", 0.8 * a.confidence)
                             for a in actors]  # fmt: skip
     return []
 
@@ -773,14 +802,14 @@ def _directional_target(ctx: _Context, anchors: list[Any]) -> list[_Actor]:
     for preposition in TARGET_PREPOSITIONS:
         for anchor in anchors:
             actors = _prep_object_actors(ctx, anchor, preposition, ("prep", "dative"))
-            if actors:
-                return actors
             # The object noun carries prepositions too: "cancel a meeting in Moscow".
             for child in anchor.children:
-                if child.dep_ == "dobj":
+                if not actors and child.dep_ == "dobj":
                     actors = _prep_object_actors(ctx, child, preposition)
-                    if actors:
-                        return actors
+            if actors:
+                return [
+                    _Actor(a.mention, f"'{preposition}' ({a.how})", a.confidence) for a in actors
+                ]
     return []
 
 
@@ -1104,6 +1133,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # Mediation has two parties: unnamed here, they are the parties named before.
             targets = _context_parties(ctx, sources)
             how = f"{how}; parties from context" if targets else how
+        if not targets and info.code == _DENIAL:
+            targets = _accuser(ctx, sources)
+            how = f"{how}; target from context (the accuser)" if targets else how
         if not targets and info.code.startswith(_DIRECTED_CODES):
             targets = _context_opponent(ctx, sources)
             how = f"{how}; target from context" if targets else how
@@ -1113,6 +1145,17 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
         # agreement signed by three binds each to the others.
         n_parties = len({a.mention.actor_code for a in sources})
+        if (
+            n_parties >= 2
+            and info.root in _JOINT_ROOTS
+            and targets
+            and not any(t.how.startswith(_COUNTERPART_PHRASES) for t in targets)
+            and all(t.how.startswith(_ABOUT_PHRASES) for t in targets)
+        ):
+            # "Armenia and Azerbaijan signed an agreement on Nagorno-Karabakh": an actor
+            # named inside the object, or after "on", "over", "in", is what a joint act is
+            # about or where it happens; its parties are the doers themselves.
+            targets = []
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         for source in sources:
@@ -1507,6 +1550,7 @@ def code_article(
     people: list[Mention] = []
     countries: list[Mention] = []
     fighting: list[tuple[str, str]] = []
+    accusations: list[tuple[str, Mention]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
@@ -1514,11 +1558,17 @@ def code_article(
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             ctx.fighting = list(fighting)
+            ctx.accusations = accusations
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
             result.candidates.extend(candidates)
             for e in counted(events):
                 a, b = e.source_code[:3], (e.target_code or "")[:3]
+                if e.root == "11":
+                    accuser = next((m for m in own if m.start == e.source_start), None)
+                    accused = next((m for m in own if m.start == e.target_start), None)
+                    if accuser and accused and _country(accuser) != _country(accused):
+                        accusations.append((_country(accused), accuser))
                 if e.root >= "18" and b and a != b:
                     pair = (min(a, b), max(a, b))
                     fighting = [p for p in fighting if p != pair] + [pair]
