@@ -817,3 +817,14 @@ def test_the_parties_of_a_joint_act_are_its_doers_not_the_place_it_is_about(nlp:
     assert ("ARM", "057", "AZE") in triples(
         code(nlp, "Armenia signed an agreement with Azerbaijan.")
     )
+
+
+def test_where_a_meeting_or_agreement_takes_place_is_no_party_to_it(nlp: Any) -> None:
+    assert ("ARM", "057", None) in triples(code(nlp, "Armenia signed a declaration in Moscow."))
+    assert ("ARM", "057", "RUS") in triples(code(nlp, "Armenia signed a declaration with Russia."))
+
+
+def test_two_mediators_do_not_mediate_each_other(nlp: Any) -> None:
+    found = triples(code(nlp, "France and Turkey mediated the talks on Monday."))
+    assert found and not any(t in ("FRA", "TUR") for _, _, t in found)
+    assert {s for s, _, _ in found} == {"FRA", "TUR"}

@@ -210,6 +210,8 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
 # mediate), appeals to the parties of a conflict (restraint, talks, settlement) and
 # peacekeeping (peacekeepers stand between the parties).
 _MEDIATION_CODES = frozenset({"045", "039", "028", "038", "025", "026", "027", "074"})
+# Mediating, and offering to: what a third party does between two others.
+_MEDIATOR_CODES = frozenset({"045", "039"})
 
 
 def _each_other(verb: Any) -> bool:
@@ -741,6 +743,9 @@ _INSIDE_OBJECT = "inside the object"
 _COUNTERPART_PHRASES = tuple(
     f"'{p}'" for p in ("with", "to", "between", "against", "toward", "towards")
 )
+# Roots of meetings and agreements, and the phrases that name where they take place.
+_MEETING_ROOTS = frozenset({"04", "05"})
+_VENUE_PHRASES = tuple(f"'{p}'" for p in ("in", "at", "inside", "across", "throughout"))
 _ABOUT_PHRASES = (_INSIDE_OBJECT,) + tuple(
     f"'{p}'" for p in ("on", "over", "in", "about", "inside", "across", "throughout", "of", "at")
 )
@@ -1144,6 +1149,14 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         # A mutual act is between two parties ("Armenia and France held a joint exercise");
         # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
         # agreement signed by three binds each to the others.
+        if (
+            info.root in _MEETING_ROOTS
+            and targets
+            and all(t.how.startswith(_VENUE_PHRASES) for t in targets)
+        ):
+            # "agreed in Nairobi", "signed a declaration in the Saudi city of Jeddah": where
+            # a meeting or an agreement takes place is no party to it.
+            targets = []
         n_parties = len({a.mention.actor_code for a in sources})
         if (
             n_parties >= 2
@@ -1158,6 +1171,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             targets = []
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
+        # Two mediators ("a deal brokered by the UN and Turkey") do not mediate each other.
+        reciprocal = reciprocal and info.code[:3] not in _MEDIATOR_CODES
         for source in sources:
             options = [s for s in sources if s is not source] if reciprocal else targets
             pair_targets: list[_Actor | None] = [
