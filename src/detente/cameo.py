@@ -99,6 +99,7 @@ class Dictionary:
     threat_words: frozenset[str]
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
+    refusal_codes: dict[str, str]
     figurative_objects: frozenset[str]
     literal_plurals: frozenset[str]
     affiliation_participles: frozenset[str]
@@ -121,6 +122,14 @@ class Dictionary:
         for length in (4, 3, 2):
             if code[:length] in table and len(code) >= length:
                 return table[code[:length]]
+        return None
+
+    def refusal_code(self, code: str) -> str | None:
+        """The rejection (12x) of the cooperative act ``code`` stated as what will not be
+        done ("Armenia will not host the exercises"), if ``code`` is cooperative."""
+        for length in (4, 3, 2):
+            if len(code) >= length and code[:length] in self.refusal_codes:
+                return self.refusal_codes[code[:length]]
         return None
 
     @property
@@ -218,6 +227,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_words=words("threat_words"),
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
+        refusal_codes=codes("refusal_codes"),
         figurative_objects=words("figurative_objects"),
         literal_plurals=words("literal_plurals"),
         affiliation_participles=words("affiliation_participles"),

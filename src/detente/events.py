@@ -890,6 +890,23 @@ def _modality(ctx: _Context, trigger: Any) -> str:
     return "asserted"
 
 
+def _stated_refusal(ctx: _Context, trigger: Any, code: str, modality: str) -> str | None:
+    """The rejection code when the sentence states that the source will not do a
+    cooperative act ("Armenia will not host the exercises", "Kazakhstan said it would not
+    recognise ..."): a refusal announced now. A past negation ("did not attend") is only a
+    negated act, and a hypothetical or conditional "would not" states no decision."""
+    if modality != "negated" or trigger.pos_ not in ("VERB", "AUX"):
+        return None
+    children = list(trigger.children)
+    if not any(c.dep_ == "neg" for c in children):
+        return None
+    auxiliaries = {c.lower_ for c in children if c.dep_ == "aux"}
+    reported = bool(auxiliaries & _BACKSHIFTED_FUTURE) and _speech_governor(ctx, trigger)
+    if not (auxiliaries & _FUTURE_AUX or reported):
+        return None
+    return ctx.lexicon.refusal_code(code)
+
+
 def _has_trigger_complement(verb: Any, lex: Dictionary) -> bool:
     return any(c.dep_ == "xcomp" and c.lemma_.lower() in lex.verbs for c in verb.children)
 
@@ -1134,6 +1151,10 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # intent or threat, which did happen.
             info, modality = code_info(shifted[0]), "asserted"
             how = f"{how}; {shifted[1]}"
+        refusal = _stated_refusal(ctx, modality_token, info.code, modality)
+        if shifted is None and refusal is not None:
+            info, modality = code_info(refusal), "asserted"
+            how = f"{how}; a stated refusal (will not)"
         if not targets and info.code[:3] in _MEDIATION_CODES:
             # Mediation has two parties: unnamed here, they are the parties named before.
             targets = _context_parties(ctx, sources)
