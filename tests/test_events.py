@@ -47,6 +47,7 @@ ACTORS = {
     "Nagorno-Karabakh": ("NKR", "NKR", "place"),
     "Georgia": ("GEO", "GEO", "country"),
     "Turkey": ("TUR", "TUR", "country"),
+    "Turkish": ("TUR", "TUR", "country"),
     "Iran": ("IRN", "IRN", "country"),
     "Azerbaijani": ("AZE", "AZE", "country"),
     "Nikol Pashinyan": ("ARMGOV", "ARM", "person"),
@@ -841,3 +842,18 @@ def test_a_stated_future_refusal_is_a_rejection_and_a_past_negation_is_not(nlp: 
     assert [(e.root, e.modality) for e in past.events] == [("04", "negated")]
     hypothetical = code(nlp, "Armenia would not sign the agreement with Russia if asked.")
     assert not any(e.root == "12" for e in hypothetical.events)
+
+
+def test_the_parties_of_an_outbreak_are_told_on_its_verb(nlp: Any) -> None:
+    found = triples(code(nlp, "Fighting broke out between Armenia and Azerbaijan on Sunday."))
+    assert {("ARM", "190", "AZE"), ("AZE", "190", "ARM")} <= found
+
+
+def test_coordinated_modifiers_name_a_group_of_each_side(nlp: Any) -> None:
+    found = triples(code(nlp, "France and Russia held talks with Azerbaijani and Turkish envoys."))
+    assert ("FRA", "040", "AZE") in found and ("FRA", "040", "TUR") in found
+
+
+def test_an_intransitive_meeting_of_two_parties_is_mutual(nlp: Any) -> None:
+    found = triples(code(nlp, "Pashinyan and Zakharova met in Paris on Monday."))
+    assert {("ARMGOV", "044", "RUSGOV"), ("RUSGOV", "044", "ARMGOV")} <= found

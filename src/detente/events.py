@@ -195,6 +195,10 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
     heads = [token, *[c for c in token.conjuncts if c.i > token.i]]
     result: list[_Actor] = []
     for head in heads:
+        sides = _coordinated_modifiers(ctx, head)
+        if sides:
+            result.extend(a for a in sides if all(a.mention != r.mention for r in result))
+            continue
         if ctx.mention_at(head) is None:
             parties = _collective_parties(ctx, head)
             if parties:
@@ -204,6 +208,22 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
         if actor is not None and all(a.mention != actor.mention for a in result):
             result.append(actor)
     return result
+
+
+def _coordinated_modifiers(ctx: _Context, head: Any) -> list[_Actor]:
+    """One noun with coordinated modifiers names a group of each side: "Armenian and
+    Azerbaijani forces", "Russian and Turkish officials"."""
+    for child in head.children:
+        if child.dep_ not in ("amod", "compound", "nmod") or not any(
+            c.dep_ == "conj" for c in child.children
+        ):
+            continue
+        found = [ctx.mention_at(t) for t in (child, *child.conjuncts)]
+        mentions = [m for m in found if m is not None]
+        if len(mentions) == len(found) and len({_country(m) for m in mentions}) >= 2:
+            unique = list(dict.fromkeys(mentions))
+            return [_Actor(m, "coordinated modifier", 0.9) for m in unique]
+    return []
 
 
 # Codes whose act presupposes two other parties: mediation (mediate, offer or ask to
@@ -1380,7 +1400,12 @@ def _agent_of_noun(ctx: _Context, noun: Any) -> tuple[list[_Actor], str]:
     RSF" (both: each is the other's target), "the attack of Azerbaijan against Armenia" (the
     "of" phrase names the doer when "against"/"on" names the target)."""
     by_prep: dict[str, list[_Actor]] = {}
-    for prep in noun.children:
+    preps = [c for c in noun.children if c.dep_ == "prep"]
+    if noun.dep_ == "nsubj" and noun.head.pos_ in ("VERB", "AUX"):
+        # "Fighting broke out between Armenian and Azerbaijani forces": the parties of an
+        # outbreak are told on its verb.
+        preps += [c for c in noun.head.children if c.dep_ == "prep" and c.lower_ == "between"]
+    for prep in preps:
         if prep.dep_ == "prep":
             for obj in prep.children:
                 if obj.dep_ == "pobj":
