@@ -857,3 +857,13 @@ def test_coordinated_modifiers_name_a_group_of_each_side(nlp: Any) -> None:
 def test_an_intransitive_meeting_of_two_parties_is_mutual(nlp: Any) -> None:
     found = triples(code(nlp, "Pashinyan and Zakharova met in Paris on Monday."))
     assert {("ARMGOV", "044", "RUSGOV"), ("RUSGOV", "044", "ARMGOV")} <= found
+
+
+def test_the_two_sides_are_the_parties_of_the_last_mutual_agreement(nlp: Any) -> None:
+    text = (
+        "Russia hosted talks in Moscow. Russia and France called for calm. Armenia and "
+        "Azerbaijan agreed to a ceasefire on Saturday. Russia welcomed it. Within hours, "
+        "the two sides accused each other of violating it."
+    )
+    found = triples(code(nlp, text))
+    assert {("ARM", "112", "AZE"), ("AZE", "112", "ARM")} <= {(s, c[:3], t) for s, c, t in found}

@@ -165,6 +165,9 @@ class _Context:
     doers: set[str] = field(default_factory=set)
     # Pairs of countries seen using force against each other earlier in the article (18-20).
     fighting: list[tuple[str, str]] = field(default_factory=list)
+    # Pairs of countries seen doing a cooperative act together (mutual 03-08: "Armenia and
+    # Azerbaijan agreed to a ceasefire"), most recent last: the parties when none fought.
+    together: list[tuple[str, str]] = field(default_factory=list)
     # Accusations and criticism (root 11) earlier in the article, most recent last: the
     # accused country and the accuser's mention. A denial answers its accuser.
     accusations: list[tuple[str, Mention]] = field(default_factory=list)
@@ -288,6 +291,11 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     ]
     if fighting:
         return [latest[c][1] for c in sorted(fighting[-1], key=lambda c: latest[c][0])]
+    together = [
+        p for p in ctx.together if p[0] in latest and p[1] in latest and not set(p) & excluded
+    ]
+    if together:
+        return [latest[c][1] for c in sorted(together[-1], key=lambda c: latest[c][0])]
     pairs = _pair_counts(by_sentence.values())
     if pairs:
         best = max(
@@ -1611,6 +1619,7 @@ def code_article(
     people: list[Mention] = []
     countries: list[Mention] = []
     fighting: list[tuple[str, str]] = []
+    together: list[tuple[str, str]] = []
     accusations: list[tuple[str, Mention]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
@@ -1619,6 +1628,7 @@ def code_article(
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             ctx.fighting = list(fighting)
+            ctx.together = list(together)
             ctx.accusations = accusations
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
@@ -1633,6 +1643,8 @@ def code_article(
                 if e.root >= "18" and b and a != b:
                     pair = (min(a, b), max(a, b))
                     fighting = [p for p in fighting if p != pair] + [pair]
+            for pair in _mutual_pairs(counted(events)):
+                together = [p for p in together if p != pair] + [pair]
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
@@ -1641,6 +1653,24 @@ def code_article(
     result.events = _dedupe(result.events)
     result.events = _one_per_article(result.events)
     return result
+
+
+def _mutual_pairs(events: Sequence[Event]) -> list[tuple[str, str]]:
+    """The pairs of countries of mutual cooperative acts among ``events`` (one trigger
+    coded both ways: "Armenia and Azerbaijan agreed to a ceasefire")."""
+    directed = {
+        (e.trigger_start, e.source_code[:3], (e.target_code or "")[:3])
+        for e in events
+        if e.root in _MUTUAL_COOPERATION_ROOTS and e.target_code
+    }
+    pairs = []
+    for trigger, a, b in sorted(directed):
+        if a < b and (trigger, b, a) in directed and (a, b) not in pairs:
+            pairs.append((a, b))
+    return pairs
+
+
+_MUTUAL_COOPERATION_ROOTS = frozenset({"03", "04", "05", "06", "08"})
 
 
 def _one_per_article(events: list[Event]) -> list[Event]:
