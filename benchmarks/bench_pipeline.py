@@ -1,6 +1,7 @@
 """Whole-pipeline speed against the naive baseline, in one run.
 
     nice python benchmarks/bench_pipeline.py [--n 1000] [--workers 2] [--repeat 1]
+        [--one-process] [--full-model]
 
 On N synthetic articles (benchmarks/synth.py, JSONL) this prints articles/s for ingest,
 for each later stage (actors, provenance, events, analysis) with one process, for the
@@ -13,7 +14,9 @@ Each pipeline run is followed at once by its baseline; wall and CPU seconds are 
 It also prints the share of sentences each spaCy pass saw and the copy-detection candidates
 per article, for this corpus and for the bundled sample corpus (real news), so the
 synthetic density can be judged. The model is loaded before any timing (by the share
-count), for the pipeline and the baseline alike."""
+count), for the pipeline and the baseline alike. With ``--full-model`` it also times the
+model's whole pipeline (NER included: what the actor and event stages together need) on
+every sentence, in one process: a second, weaker baseline, reported beside the first."""
 
 from __future__ import annotations
 
@@ -109,8 +112,10 @@ def pass_shares(corpus: Path, db: Path) -> tuple[int, float, float, float, float
     )
 
 
-def naive(texts: list[str], model: str, workers: int) -> tuple[float, float]:
-    nlp = load_pipeline(model, ("ner",))
+def naive(
+    texts: list[str], model: str, workers: int, disable: tuple[str, ...] = ("ner",)
+) -> tuple[float, float]:
+    nlp = load_pipeline(model, disable)
     t0 = clock()
     for _ in nlp.pipe(texts, batch_size=256, n_process=workers):
         pass
@@ -133,6 +138,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
     parser.add_argument(
         "--one-process", action="store_true", help="skip the --workers runs (large --n)"
+    )
+    parser.add_argument(
+        "--full-model",
+        action="store_true",
+        help="also time the model's whole pipeline (NER included) on every sentence, 1 process",
     )
     args = parser.parse_args()
     model = Settings().spacy_model
@@ -157,11 +167,13 @@ def main() -> None:
             else:
                 _, many, _ = run_all(corpus, work / f"many-{i}.db", args.workers)
                 naive_many = naive(texts, model, args.workers)
-            runs.append((one, naive_one, many, naive_many))
+            full = naive(texts, model, 1, ()) if args.full_model else (0.0, 0.0)
+            runs.append((one, naive_one, many, naive_many, full))
         one = fastest([r[0] for r in runs])
         many = fastest([r[2] for r in runs])
         naive_one = min(r[1] for r in runs)
         naive_many = min(r[3] for r in runs)
+        full_model = min(r[4] for r in runs)
     print(f"\n{n} articles, {len(texts)} sentences; wall seconds (CPU seconds, children included)")
     for step, (wall, cpu) in one.items():
         print(f"{step:28s} {wall:8.1f} s ({cpu:6.1f}) {n / wall:9.1f} articles/s")
@@ -174,6 +186,8 @@ def main() -> None:
             (f"pipeline, {args.workers} processes", total(many)),
             (f"naive parse, {args.workers} processes", naive_many),
         ]
+    if args.full_model:
+        rows.append(("whole model (NER too), 1 process", full_model))
     for label, (wall, cpu) in rows:
         print(f"{label:28s} {wall:8.1f} s ({cpu:6.1f}) {n / wall:9.1f} articles/s")
     workers = (
@@ -185,6 +199,11 @@ def main() -> None:
         f"pipeline / naive parse, wall: 1 process {total(one)[0] / naive_one[0]:.2f}, "
         f"{workers}CPU: 1 process {total(one)[1] / naive_one[1]:.2f}"
     )
+    if args.full_model:
+        print(
+            "pipeline / whole model on every sentence, 1 process: wall "
+            f"{total(one)[0] / full_model[0]:.2f}, CPU {total(one)[1] / full_model[1]:.2f}"
+        )
 
 
 if __name__ == "__main__":
