@@ -766,14 +766,12 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
 # participle, which names a doer ("a ceasefire brokered by Moscow").
 _EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
 _INSIDE_OBJECT = "inside the object"
-# How a joint act's target was found: a counterpart ("agreed with Russia") or what the act
-# is about or where it happens ("an agreement on Karabakh", "talks in Moscow").
-_COUNTERPART_PHRASES = tuple(
-    f"'{p}'" for p in ("with", "to", "between", "against", "toward", "towards")
-)
 # Roots of meetings and agreements, and the phrases that name where they take place.
 _MEETING_ROOTS = frozenset({"04", "05"})
 _VENUE_PHRASES = tuple(f"'{p}'" for p in ("in", "at", "inside", "across", "throughout"))
+# How a joint act's target was found when it names what the act is about or where it
+# happens ("an agreement on Karabakh", "talks in Moscow"), not a counterpart ("with", "to",
+# "between", "against").
 _ABOUT_PHRASES = (_INSIDE_OBJECT,) + tuple(
     f"'{p}'" for p in ("on", "over", "in", "about", "inside", "across", "throughout", "of", "at")
 )
@@ -1195,9 +1193,6 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             how = f"{how}; target from context" if targets else how
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
-        # A mutual act is between two parties ("Armenia and France held a joint exercise");
-        # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
-        # agreement signed by three binds each to the others.
         if (
             info.root in _MEETING_ROOTS
             and targets
@@ -1211,13 +1206,15 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             n_parties >= 2
             and info.root in _JOINT_ROOTS
             and targets
-            and not any(t.how.startswith(_COUNTERPART_PHRASES) for t in targets)
             and all(t.how.startswith(_ABOUT_PHRASES) for t in targets)
         ):
             # "Armenia and Azerbaijan signed an agreement on Nagorno-Karabakh": an actor
             # named inside the object, or after "on", "over", "in", is what a joint act is
             # about or where it happens; its parties are the doers themselves.
             targets = []
+        # A mutual act is between two parties ("Armenia and France held a joint exercise");
+        # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
+        # agreement signed by three binds each to the others.
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
         # Two mediators ("a deal brokered by the UN and Turkey") do not mediate each other.
