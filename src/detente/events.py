@@ -688,6 +688,9 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
                 return _actors_of(ctx, verb.head), "relative clause"
             return _actors_of(ctx, child), "subject"
     if any(c.dep_ == "nsubjpass" for c in verb.children):
+        doers = _doer_of_setting_attack(ctx, verb)
+        if doers:
+            return doers, "doer of the attack it happened in"
         return [], "passive without agent"
     if verb.tag_ in _FINITE:
         # A finite verb needs a subject: without one, a finite clause before it with a
@@ -724,6 +727,48 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
             if child.dep_ == "poss":
                 return _actors_of(ctx, child), "possessor of governing noun"
     return [], "none"
+
+
+# Prepositions that set a passive harm in an attack: "killed in Azerbaijani shelling",
+# "wounded during a Russian air strike".
+_ATTACK_SETTINGS = frozenset({"in", "during", "amid", "under"})
+
+
+def _doer_of_setting_attack(ctx: _Context, verb: Any) -> list[_Actor]:
+    """The doer of the attack a passive harm happened in, when the attack names it: "three
+    soldiers were killed in Azerbaijani shelling" (by the shelling's side). An attack noun
+    only (shelling, strike, raid): a situation ("killed in the fighting", "in Armenian
+    violence") says where, not who did it."""
+    lex = ctx.lexicon
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in _ATTACK_SETTINGS:
+            continue
+        for noun in prep.children:
+            if noun.dep_ != "pobj":
+                continue
+            following = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+            if ctx.mention_at(noun) and following is not None and _attack_noun(lex, following):
+                # "in Azerbaijani shelling" parsed as "in Azerbaijani" + a verb "shelling".
+                return _actors_of(ctx, noun)
+            if not _attack_noun(lex, noun):
+                continue
+            for child in noun.children:
+                if child.dep_ in ("poss", "amod", "compound", "nmod") and ctx.mention_at(child):
+                    return _actors_of(ctx, child)
+                if child.dep_ == "prep" and child.lower_ in ("by", "of"):
+                    for obj in child.children:
+                        if obj.dep_ == "pobj" and ctx.mention_at(obj):
+                            return _actors_of(ctx, obj)
+    return []
+
+
+def _attack_noun(lex: Dictionary, token: Any) -> bool:
+    """A noun (or a gerund the parser took for a verb) naming an attack (roots 18-20), not
+    a situation such as "the fighting"."""
+    words = {token.lemma_.lower(), token.lower_}
+    if words & lex.situation_nouns:
+        return False
+    return any(p.code[:2] >= "18" for w in words for p in lex.nouns.get(w, ()))
 
 
 def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
