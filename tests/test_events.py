@@ -787,7 +787,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-4: recall 0.25 (113 of 447), precision 0.55, dated 0.90.
+    # Measured with coder detente-events-4: recall 0.25 (112 of 447), precision 0.56, dated 0.90.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8
@@ -879,3 +879,16 @@ def test_a_passive_harm_in_a_named_attack_has_the_attacker_as_source(nlp: Any) -
     # A situation says where, not who: no doer is taken from "Azerbaijani fighting".
     setting = code(nlp, "Ten Armenian soldiers were killed in the Azerbaijani fighting.")
     assert not any(e.source_code == "AZE" and e.root == "18" for e in setting.events)
+
+
+def test_what_an_appeal_asks_for_is_not_a_done_act(nlp: Any) -> None:
+    urged = code(nlp, "France urged Azerbaijan to reopen the corridor.")
+    assert {e.code[:2] for e in urged.events} == {"02"}
+    assert any("asks for" in c.reason for c in urged.candidates if c.trigger == "reopen")
+    demanded = code(nlp, "Armenia demanded that Russia withdraw its troops.")
+    assert [(e.source_code, e.root, e.target_code) for e in demanded.events] == [
+        ("ARM", "10", "RUS")
+    ]
+    # A verb coordinated with the appeal is a second act, not what it asks for.
+    both = triples(code(nlp, "Armenia urged restraint and accused Azerbaijan of attacks."))
+    assert any(s == "ARM" and c.startswith("11") and t == "AZE" for s, c, t in both)

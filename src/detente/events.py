@@ -978,6 +978,40 @@ def _stated_refusal(ctx: _Context, trigger: Any, code: str, modality: str) -> st
     return ctx.lexicon.refusal_code(code)
 
 
+# Appeals and demands (02, 10): their complement is what they ask for.
+_APPEAL_ROOTS = frozenset({"02", "10"})
+
+
+def _appeal_over(verb: Any, appeals: dict[int, Any]) -> Any | None:
+    """The coded appeal or demand whose complement holds ``verb`` ("urged X to reopen",
+    "demanded that Russia withdraw"), if any."""
+    node = verb
+    for _ in range(3):
+        head = node.head
+        if head is node:
+            return None
+        if node.dep_ in ("xcomp", "ccomp"):
+            return head if head.i in appeals else None
+        if node.dep_ != "conj":  # "urged X to stop and withdraw": the second is asked too
+            return None
+        node = head
+    return None
+
+
+def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]) -> list[_Actor]:
+    """Who an appeal or demand asks to act, named as the subject of its complement:
+    "Armenia demanded that Russia withdraw its troops"."""
+    own = {_country(a.mention) for a in sources}
+    for child in verb.children:
+        if child.dep_ not in ("ccomp", "xcomp"):
+            continue
+        for subject in child.children:
+            if subject.dep_ in _SUBJECTS:
+                found = [a for a in _actors_of(ctx, subject) if _country(a.mention) not in own]
+                return [_Actor(a.mention, "asked to act", 0.8 * a.confidence) for a in found]
+    return []
+
+
 def _has_trigger_complement(verb: Any, lex: Dictionary) -> bool:
     return any(c.dep_ == "xcomp" and c.lemma_.lower() in lex.verbs for c in verb.children)
 
@@ -1103,6 +1137,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     sent = ctx.sentence
     reporter_fallback = _according_to(ctx)
     coded_verbs: set[int] = set()
+    appeals: dict[int, Any] = {}  # verbs coded as an appeal or demand (02, 10)
     # Verbs first (they may consume the nouns of light-verb phrases), higher clauses first.
     order = sorted(
         ctx.doc,
@@ -1123,6 +1158,13 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why_not))
                 continue
         start, end = ctx.offset(tok)
+        appeal = _appeal_over(tok, appeals) if is_verb else None
+        if appeal is not None:
+            # "urged Azerbaijan to reopen the corridor": the appeal is the event; what it
+            # asks for has not happened.
+            reason = f"what the appeal or demand at '{appeal.text}' asks for, not a done act"
+            candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", reason))
+            continue
         if ctx.mention_at(tok) is not None:
             # "Collective Security Treaty Organization": a word of a name is no action.
             candidates.append(
@@ -1164,6 +1206,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 doers = _doer_of_object_act(ctx, tok, matched, sources)
                 if doers:
                     targets, how = doers, f"{how}; target: the doer of the act it is about"
+            if not targets and pattern.code[:2] in _APPEAL_ROOTS:
+                targets = _addressee_of_complement(ctx, tok, sources)
             for inner in [t for t in matched if t.pos_ in ("VERB", "AUX")]:
                 # "vowed to protect Armenia": the object of the pattern's inner verb.
                 targets = targets or _verb_target(ctx, inner, [])
@@ -1236,6 +1280,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         if not targets and info.code.startswith(_DIRECTED_CODES):
             targets = _context_opponent(ctx, sources)
             how = f"{how}; target from context" if targets else how
+        if is_verb and info.root in _APPEAL_ROOTS:
+            appeals[tok.i] = tok
         date = _event_date(ctx, modality_token, _scope(tok), modality)
         location = find_location(ctx.doc.text)
         if (
