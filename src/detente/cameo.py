@@ -100,6 +100,7 @@ class Dictionary:
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
+    mutual_verbs: frozenset[str]
     figurative_objects: frozenset[str]
     literal_plurals: frozenset[str]
     affiliation_participles: frozenset[str]
@@ -228,6 +229,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
         refusal_codes=codes("refusal_codes"),
+        mutual_verbs=words("mutual_verbs"),
         figurative_objects=words("figurative_objects"),
         literal_plurals=words("literal_plurals"),
         affiliation_participles=words("affiliation_participles"),

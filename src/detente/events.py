@@ -1307,7 +1307,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         # five leaders attending a summit is a multilateral meeting, not twenty dyads. An
         # agreement signed by three binds each to the others.
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
-        reciprocal = reciprocal and (info.root in _RECIPROCAL_ROOTS or _each_other(tok))
+        reciprocal = reciprocal and (
+            info.root in _RECIPROCAL_ROOTS or _each_other(tok) or lemma in lex.mutual_verbs
+        )
         # Two mediators ("a deal brokered by the UN and Turkey") do not mediate each other.
         reciprocal = reciprocal and info.code[:3] not in _MEDIATOR_CODES
         for source in sources:
