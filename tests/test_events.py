@@ -909,3 +909,10 @@ def test_closing_a_border_joining_sanctions_and_ratifying_a_statute(nlp: Any) ->
         code(nlp, "Georgia joined the sanctions against Russia.")
     )
     assert ("ARM", "057", None) in triples(code(nlp, "Armenia ratified the Rome Statute."))
+
+
+def test_welcoming_an_agreement_is_praise_and_a_parade_is_no_arrest(nlp: Any) -> None:
+    found = triples(code(nlp, "Turkey welcomed the agreement between Armenia and Azerbaijan."))
+    assert {("TUR", "051", "ARM"), ("TUR", "051", "AZE")} <= found
+    parade = code(nlp, "Azerbaijan held a military parade on Tuesday.")
+    assert [(e.source_code, e.root) for e in parade.events] == [("AZE", "15")]
