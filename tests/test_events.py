@@ -916,3 +916,8 @@ def test_welcoming_an_agreement_is_praise_and_a_parade_is_no_arrest(nlp: Any) ->
     assert {("TUR", "051", "ARM"), ("TUR", "051", "AZE")} <= found
     parade = code(nlp, "Azerbaijan held a military parade on Tuesday.")
     assert [(e.source_code, e.root) for e in parade.events] == [("AZE", "15")]
+
+
+def test_the_government_is_that_of_the_place_named_in_the_sentence(nlp: Any) -> None:
+    text = "Georgia closed its embassy. Ukraine's envoy in Moscow criticised the government."
+    assert ("UKR", "111", "RUSGOV") in triples(code(nlp, text))

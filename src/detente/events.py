@@ -442,7 +442,13 @@ def _token_at(ctx: _Context, m: Mention) -> Any:
 
 def _country_antecedent(ctx: _Context, token: Any, not_subject: bool = False) -> Mention | None:
     start, _ = ctx.offset(token)
-    own = [m for m in ctx.mentions if m.kind == "country" and m.end <= start]
+    # A place named in the sentence tells the country too ("protesters in Yerevan demanded
+    # the resignation of the government").
+    own = [
+        m
+        for m in ctx.mentions
+        if (m.kind == "country" or (m.kind == "place" and m.country)) and m.end <= start
+    ]
     if not_subject:
         # "Turkey urged the authorities to ...": not the speaker's own government.
         own = [
