@@ -127,3 +127,13 @@ def test_metadata_wins_over_lifted_lines() -> None:
     article = clean_document(_doc(text, author="Anna", published="2022-11-24", title="Title"))
     assert article.author == "Anna"
     assert article.published.date == "2022-11-24"
+
+
+def test_a_wire_dateline_dates_an_article_without_metadata() -> None:
+    article = clean_document(_doc("Talks stall\n\nYEREVAN, 3 March 2023 (Reuters) - " + BODY))
+    assert article.published.date == "2023-03-03"
+    assert article.published.precision == "day"
+    assert "dateline" in (article.published.method or "")
+    # Metadata comes first.
+    dated = clean_document(_doc("YEREVAN, 3 March 2023 - " + BODY, published="2023-03-04"))
+    assert dated.published.date == "2023-03-04"

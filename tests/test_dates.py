@@ -5,7 +5,13 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from detente.dates import find_dates, parse_date_string, publication_date
+from detente.dates import (
+    dateline_day,
+    dateline_end,
+    find_dates,
+    parse_date_string,
+    publication_date,
+)
 
 dates_ = st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31))
 
@@ -88,3 +94,26 @@ def test_retrieval_date_bounds_the_window() -> None:
 def test_metadata_after_retrieval_is_not_trusted() -> None:
     p = publication_date("Text.", "2030-01-01", "metadata", retrieved="2022-03-01")
     assert p.date is None
+
+
+@given(
+    dates_,
+    st.sampled_from(["BAKU", "YEREVAN", "Washington", "ASTANA, Kazakhstan", "Tbilisi"]),
+    st.sampled_from(["", " (Reuters)", " (AP)"]),
+    st.sampled_from(["-", "\u2013", "\u2014"]),
+    st.booleans(),
+)
+def test_a_wire_dateline_gives_the_filing_day(
+    d: date, place: str, agency: str, dash: str, day_first: bool
+) -> None:
+    written = f"{d.day} {d:%B} {d.year}" if day_first else f"{d:%B} {d.day}, {d.year}"
+    text = f"{place}, {written}{agency} {dash} Azerbaijan launched an offensive."
+    assert dateline_day(text) == d.isoformat()
+    assert text[dateline_end(text) :].strip() == "Azerbaijan launched an offensive."
+
+
+def test_no_dateline_without_a_year_or_outside_the_opening() -> None:
+    assert dateline_day("MOSCOW, March 3 (Reuters) - Russia said ...") is None
+    assert dateline_end("MOSCOW, March 3 (Reuters) - Russia said ...") == 0
+    assert dateline_day("The war, which began on 20 March 2020 - and goes on") is None
+    assert dateline_day("Russia said on Monday, 3 March 2023 - x") is None

@@ -71,3 +71,19 @@ def test_sentences_cover_every_non_blank_character_without_overlap(text: str) ->
         assert covered[i] <= 1
         if not ch.isspace():
             assert covered[i] == 1
+
+
+def test_a_wire_dateline_is_a_segment_of_its_own() -> None:
+    text = (
+        "Offensive in Karabakh\n"
+        "BAKU, September 20, 2023 (Reuters) - Azerbaijan launched an offensive. Armenia "
+        "protested.\nMOSCOW, 1 May 2020 - later in the text, not a dateline."
+    )
+    pieces = [text[s.start : s.end] for s in split_sentences(text)]
+    assert pieces == [
+        "Offensive in Karabakh",
+        "BAKU, September 20, 2023 (Reuters) -",
+        "Azerbaijan launched an offensive.",
+        "Armenia protested.",
+        "MOSCOW, 1 May 2020 - later in the text, not a dateline.",
+    ]

@@ -21,7 +21,7 @@ from .actor_kb import Actor, Holding, KnowledgeBase, Surface, name_key, surface_
 from .model import Article, Mention, Sentence
 from .sentences import sentence_at
 
-VERSION = "1"
+VERSION = "2"  # 2: a wire dateline is a sentence of its own
 # spaCy components the stage does not need: only ner runs. In the en_core_web_* pipelines
 # ner embeds the tokens itself (its own Tok2Vec); the shared ``tok2vec`` only feeds the
 # tagger and the parser, so running it here would double the stage's cost for nothing.

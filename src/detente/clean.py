@@ -615,6 +615,11 @@ def clean_document(
     meta = meta.merged_over(lc.lifted)
     if not doc.meta.published and lc.lifted.published:
         date_method = "timestamp line in the text"
+    if not meta.published:
+        dateline = dates.dateline_day(text)
+        if dateline:
+            meta = DocumentMeta(**{**meta.__dict__, "published": dateline})
+            date_method = "wire dateline in the text"
     published = dates.publication_date(
         text, meta.published, date_method if meta.published else "none", meta.retrieved
     )

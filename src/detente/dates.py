@@ -216,5 +216,47 @@ def publication_date(
     )
 
 
+# A wire dateline opening the text: "BAKU, September 20, 2023 (Reuters) - ...", "YEREVAN,
+# 3 March 2023 -". Place names in capitals or title case, one or two of them, then a full
+# date, an optional agency in brackets and a dash: the agency convention for the day the
+# story was filed. A dateline without its year ("MOSCOW, March 3 (Reuters) -") gives none.
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z'.\-]*(?:\s+[A-Z][A-Za-z'.\-]*){0,3})"
+    r"(?:,\s*[A-Z][A-Za-z'.\-]*(?:\s+[A-Z][A-Za-z'.\-]*){0,3})?,\s*"
+    r"(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4})"
+    r"\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]"
+)
+
+
+# A dateline opens the first or the second paragraph (after a headline kept in the text).
+DATELINE_PARAGRAPHS = 2
+
+
+def dateline_end(text: str) -> int:
+    """Where a wire dateline opening ``text`` (one paragraph) ends, 0 when there is none: its
+    place and date frame the story and are no part of its first sentence."""
+    m = _DATELINE.match(text[:160])
+    return m.end() if m is not None and _dateline_date(m) else 0
+
+
+def dateline_day(text: str) -> str | None:
+    """The day (ISO) of a wire dateline with a full date opening one of the first
+    ``DATELINE_PARAGRAPHS`` paragraphs of ``text``."""
+    paragraphs = [p for p in text.split("\n") if p.strip()][:DATELINE_PARAGRAPHS]
+    for paragraph in paragraphs:
+        m = _DATELINE.match(paragraph[:160])
+        day = _dateline_date(m) if m is not None else None
+        if day:
+            return day
+    return None
+
+
+def _dateline_date(m: re.Match[str]) -> str | None:
+    parsed = parse_date_string(m.group("date"))
+    if parsed is None or parsed[1] != "day":
+        return None
+    return parsed[0].isoformat()
+
+
 def today() -> date:
     return datetime.now().date()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .dates import DATELINE_PARAGRAPHS, dateline_end
 from .model import Sentence, Span
 
 # Abbreviations that are followed by a name or a number far more often than they end a
@@ -79,8 +80,18 @@ def split_sentences(text: str, spans: Sequence[Span] = ()) -> list[Sentence]:
     """
     captions = sorted((s.start, s.end) for s in spans if s.kind == "caption")
     sentences: list[Sentence] = []
-    for line in _LINE.finditer(text):
-        for start, end in _line_sentences(line.group(), line.start()):
+    for n, line in enumerate(_LINE.finditer(text)):
+        pieces = _line_sentences(line.group(), line.start())
+        cut = dateline_end(line.group()) if n < DATELINE_PARAGRAPHS else 0
+        if cut:
+            # "BAKU, September 20, 2023 (Reuters) - Azerbaijan launched ...": the dateline
+            # is a segment of its own, so its place is no actor of the first sentence and
+            # its date no time of that sentence's events.
+            pieces = [
+                *_line_sentences(line.group()[:cut], line.start()),
+                *_line_sentences(line.group()[cut:], line.start() + cut),
+            ]
+        for start, end in pieces:
             is_caption = any(lo < end and start < hi for lo, hi in captions)
             sentences.append(Sentence(len(sentences), start, end, is_caption))
     return sentences
