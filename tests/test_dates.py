@@ -113,7 +113,9 @@ def test_a_wire_dateline_gives_the_filing_day(
 
 
 def test_no_dateline_without_a_year_or_outside_the_opening() -> None:
+    # The agencies' year-less dateline dates nothing but is still cut off the sentence.
     assert dateline_day("MOSCOW, March 3 (Reuters) - Russia said ...") is None
-    assert dateline_end("MOSCOW, March 3 (Reuters) - Russia said ...") == 0
+    assert dateline_end("MOSCOW, March 3 (Reuters) - Russia said ...") == 27
+    assert dateline_end("Armenia, March 3 - in running text") == 0
     assert dateline_day("The war, which began on 20 March 2020 - and goes on") is None
     assert dateline_day("Russia said on Monday, 3 March 2023 - x") is None

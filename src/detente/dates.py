@@ -232,11 +232,22 @@ _DATELINE = re.compile(
 DATELINE_PARAGRAPHS = 2
 
 
+# The agencies' year-less dateline, "YEREVAN, Dec 13 (Reuters) -": the place in capitals
+# (so that "Armenia, March 3 - ..." in running text is not one). It dates nothing.
+_DATELINE_NO_YEAR = re.compile(
+    r"^\s*[A-Z][A-Z'.\-]+(?:\s+[A-Z][A-Z'.\-]+){0,3}(?:,\s*[A-Z][A-Za-z'.\-]+){0,2},\s*"
+    r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([^)\n]{1,40}\))?\s*[-\u2013\u2014]"
+)
+
+
 def dateline_end(text: str) -> int:
     """Where a wire dateline opening ``text`` (one paragraph) ends, 0 when there is none: its
     place and date frame the story and are no part of its first sentence."""
     m = _DATELINE.match(text[:160])
-    return m.end() if m is not None and _dateline_date(m) else 0
+    if m is not None and _dateline_date(m):
+        return m.end()
+    short = _DATELINE_NO_YEAR.match(text[:160])
+    return short.end() if short is not None else 0
 
 
 def dateline_day(text: str) -> str | None:
