@@ -69,15 +69,15 @@ class Settings:
     # Extra actor dictionaries in the CAMEO/PETRARCH text format (paths), added to the
     # bundled knowledge base (env: comma-separated).
     actor_dictionaries: tuple[str, ...] = ()
-    # Analysis: a new article joins the most similar story (TF-IDF cosine over words and
-    # actors, scaled by the story's coherence) when the similarity reaches this; beyond this
-    # many days of the story's period it needs more (``stories.gap_penalty``).
     # Copy detection compares a new article in full with at most this many of its LSH
     # candidates, the most similar first by MinHash estimate. A story copied many times
     # needs only a few links to join its copy group; without a bound, articles sharing
     # boilerplate paragraphs (a site's standard paragraphs, or a synthetic corpus built from
     # a few filler sentences) make copy detection quadratic.
     copy_candidates: int = 64
+    # Analysis: a new article joins the most similar story (TF-IDF cosine over words and
+    # actors, scaled by the story's coherence) when the similarity reaches this; beyond this
+    # many days of the story's period it needs more (``stories.gap_penalty``).
     story_threshold: float = 0.25
     story_window_days: int = 30
     # An article also joins (as a secondary member) every other story that time allows
