@@ -921,3 +921,10 @@ def test_welcoming_an_agreement_is_praise_and_a_parade_is_no_arrest(nlp: Any) ->
 def test_the_government_is_that_of_the_place_named_in_the_sentence(nlp: Any) -> None:
     text = "Georgia closed its embassy. Ukraine's envoy in Moscow criticised the government."
     assert ("UKR", "111", "RUSGOV") in triples(code(nlp, text))
+
+
+def test_receiving_a_thing_is_no_hosted_visit(nlp: Any) -> None:
+    aid = code(nlp, "Ukraine received a package of military aid from France.")
+    assert not any(e.code == "043" for e in aid.events)
+    assert any("names no actor" in c.reason for c in aid.candidates)
+    assert ("ARM", "043", "FRA") in triples(code(nlp, "Armenia received France on Monday."))

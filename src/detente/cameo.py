@@ -101,6 +101,7 @@ class Dictionary:
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
     mutual_verbs: frozenset[str]
+    actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
     literal_plurals: frozenset[str]
     affiliation_participles: frozenset[str]
@@ -230,6 +231,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_codes=codes("threat_codes"),
         refusal_codes=codes("refusal_codes"),
         mutual_verbs=words("mutual_verbs"),
+        actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),
         literal_plurals=words("literal_plurals"),
         affiliation_participles=words("affiliation_participles"),

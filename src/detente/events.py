@@ -1204,6 +1204,23 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             sources, how = _subject(ctx, tok)
             ctx.doers = {_country(a.mention) for a in sources}
             targets = _actors_of(ctx, slot_token) if slot_token is not None else []
+            if slot_token is not None and not targets and pattern.code in lex.actor_slot_codes:
+                # "Ukraine received a package of aid from the US" is no hosted visit: the
+                # pattern's X must be someone.
+                reason = f"the pattern's X names no actor ('{slot_token.text}')"
+                candidates.append(
+                    Candidate(
+                        sent.index,
+                        tok.text,
+                        start,
+                        end,
+                        "rejected",
+                        reason,
+                        pattern.code,
+                        pattern.text,
+                    )  # fmt: skip
+                )
+                continue
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
             if not targets:
