@@ -1134,6 +1134,13 @@ def _country(m: Mention) -> str:
     return m.country or (m.actor_code or "")[:3]
 
 
+def _rejected(
+    sentence: int, tok: Any, start: int, end: int, reason: str, pattern: Pattern
+) -> Candidate:
+    """A trigger whose pattern matched but that codes no event, and why."""
+    return Candidate(sentence, tok.text, start, end, "rejected", reason, pattern.code, pattern.text)
+
+
 def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     """Events and candidates of one parsed sentence."""
     lex = ctx.lexicon
@@ -1208,18 +1215,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 # "Ukraine received a package of aid from the US" is no hosted visit: the
                 # pattern's X must be someone.
                 reason = f"the pattern's X names no actor ('{slot_token.text}')"
-                candidates.append(
-                    Candidate(
-                        sent.index,
-                        tok.text,
-                        start,
-                        end,
-                        "rejected",
-                        reason,
-                        pattern.code,
-                        pattern.text,
-                    )  # fmt: skip
-                )
+                candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
                 continue
             if not targets:
                 targets = _verb_target(ctx, tok, matched)
@@ -1244,18 +1240,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             )
             if sources and named and unresolved is not None:
                 reason = f"target named but not resolved to an actor ('{unresolved.text}')"
-                candidates.append(
-                    Candidate(
-                        sent.index,
-                        tok.text,
-                        start,
-                        end,
-                        "rejected",
-                        reason,
-                        pattern.code,
-                        pattern.text,
-                    )  # fmt: skip
-                )
+                candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
                 continue
             modality_token = tok
         else:
@@ -1266,11 +1251,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         targets = _not_self(sources, targets, pattern.code)
         if not sources:
             reason = f"no resolved source actor ({how})"
-            candidates.append(
-                Candidate(
-                    sent.index, tok.text, start, end, "rejected", reason, pattern.code, pattern.text
-                )
-            )
+            candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
             continue
         consumed.update(t.i for t in matched)
         consumed.add(tok.i)
