@@ -148,18 +148,23 @@ def main() -> None:
         gold_seeds, names = seed_gold(seeds_store, args.seeds)
         gold_sample = sample_gold(sample_store)
         thresholds = (0.2, 0.22, 0.23, 0.24, 0.25, 0.26, 0.27, 0.28, 0.3)
+
+        def row() -> str:
+            """Seeds F1 / sample F1 at each threshold, with the module settings as they are."""
+            cells = []
+            for t in thresholds:
+                f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
+                f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
+                cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
+            return " ".join(f"{c:>9}" for c in cells)
+
         print("seeds F1 / sample F1 by primary threshold (columns) and coherence exponent")
         print("exponent " + " ".join(f"{t:>9}" for t in thresholds))
         default = stories.COHERENCE_EXPONENT
         try:
             for exponent in (0.0, 0.25, 0.5, 0.75, 1.0):
                 stories.COHERENCE_EXPONENT = exponent
-                cells = []
-                for t in thresholds:
-                    f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                    f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
-                    cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
-                print(f"{exponent:>8} " + " ".join(f"{c:>9}" for c in cells))
+                print(f"{exponent:>8} " + row())
         finally:
             stories.COHERENCE_EXPONENT = default
         print("seeds F1 / sample F1 by primary threshold and event signatures (kinds, weight)")
@@ -169,20 +174,10 @@ def main() -> None:
                 (("dyad",), ("full",), ("actfam",), ("full", "dyad", "actfam")), (0.25, 0.5, 1.0)
             ):
                 stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kinds, weight
-                cells = []
-                for t in thresholds:
-                    f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                    f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
-                    cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
                 label = "+".join(kinds) + f" {weight}"
-                print(f"{label:>20} " + " ".join(f"{c:>9}" for c in cells))
+                print(f"{label:>20} " + row())
             stories.SIGNATURE_WEIGHT = 0.0
-            cells = []
-            for t in thresholds:
-                f_seeds = story_pairwise_f1(replay(seeds, t, settings), gold_seeds)[2]
-                f_sample = story_pairwise_f1(replay(sample, t, settings), gold_sample)[2]
-                cells.append(f"{f_seeds:.2f}/{f_sample:.2f}")
-            print(f"{'none 0':>20} " + " ".join(f"{c:>9}" for c in cells))
+            print(f"{'none 0':>20} " + row())
         finally:
             stories.SIGNATURE_KINDS, stories.SIGNATURE_WEIGHT = kept
         for label, data, gold in (("seeds", seeds, gold_seeds), ("sample", sample, gold_sample)):

@@ -284,18 +284,15 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         latest[country] = (position, m)
         by_sentence.setdefault(m.sentence, set()).add(country)
     # The parties of a conflict are those already seen fighting each other in the article
-    # (the most recent such pair); else they are named together: the pair named in the most
-    # sentences together wins, then the most named countries.
-    fighting = [
-        p for p in ctx.fighting if p[0] in latest and p[1] in latest and not set(p) & excluded
-    ]
-    if fighting:
-        return [latest[c][1] for c in sorted(fighting[-1], key=lambda c: latest[c][0])]
-    together = [
-        p for p in ctx.together if p[0] in latest and p[1] in latest and not set(p) & excluded
-    ]
-    if together:
-        return [latest[c][1] for c in sorted(together[-1], key=lambda c: latest[c][0])]
+    # (the most recent such pair), else those last seen doing a mutual cooperative act; else
+    # they are named together: the pair named in the most sentences together wins, then the
+    # most named countries.
+    for seen_pairs in (ctx.fighting, ctx.together):
+        usable = [
+            p for p in seen_pairs if p[0] in latest and p[1] in latest and not set(p) & excluded
+        ]
+        if usable:
+            return [latest[c][1] for c in sorted(usable[-1], key=lambda c: latest[c][0])]
     pairs = _pair_counts(by_sentence.values())
     if pairs:
         best = max(
@@ -872,11 +869,19 @@ def _prep_object_actors(
     """The actors of the first object of ``preposition`` under ``head`` that names any."""
     for child in head.children:
         if child.dep_ in deps and child.lower_ == preposition:
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    actors = _actors_of(ctx, obj)
-                    if actors:
-                        return actors
+            actors = _pobj_actors(ctx, child)
+            if actors:
+                return actors
+    return []
+
+
+def _pobj_actors(ctx: _Context, prep: Any) -> list[_Actor]:
+    """The actors of the first object of the preposition ``prep`` that names any."""
+    for obj in prep.children:
+        if obj.dep_ == "pobj":
+            actors = _actors_of(ctx, obj)
+            if actors:
+                return actors
     return []
 
 
@@ -1059,11 +1064,9 @@ def _according_to(ctx: _Context) -> _Actor | None:
     for tok in ctx.doc:
         if tok.lower_ == "according":
             for prep in tok.children:
-                for obj in prep.children:
-                    if obj.dep_ == "pobj":
-                        actors = _actors_of(ctx, obj)
-                        if actors:
-                            return actors[0]
+                actors = _pobj_actors(ctx, prep)
+                if actors:
+                    return actors[0]
     return None
 
 
@@ -1538,11 +1541,9 @@ def _origin(ctx: _Context, noun: Any) -> list[_Actor]:
     for prep in [p for p in preps if p.lower_ == "from"] + sides:
         if prep.lower_ not in ("from", "with"):
             continue
-        for obj in prep.children:
-            if obj.dep_ == "pobj":
-                actors = _actors_of(ctx, obj)
-                if actors:
-                    return actors
+        actors = _pobj_actors(ctx, prep)
+        if actors:
+            return actors
     return []
 
 
@@ -1735,10 +1736,9 @@ def code_article(
                     if accuser and accused and _country(accuser) != _country(accused):
                         accusations.append((_country(accused), accuser))
                 if e.root >= "18" and b and a != b:
-                    pair = (min(a, b), max(a, b))
-                    fighting = [p for p in fighting if p != pair] + [pair]
+                    fighting = _latest_last(fighting, (min(a, b), max(a, b)))
             for pair in _mutual_pairs(counted(events)):
-                together = [p for p in together if p != pair] + [pair]
+                together = _latest_last(together, pair)
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
@@ -1747,6 +1747,10 @@ def code_article(
     result.events = _dedupe(result.events)
     result.events = _one_per_article(result.events)
     return result
+
+
+def _latest_last(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> list[tuple[str, str]]:
+    return [p for p in pairs if p != pair] + [pair]
 
 
 def _mutual_pairs(events: Sequence[Event]) -> list[tuple[str, str]]:
