@@ -498,6 +498,34 @@ def test_entity_passages_skip_sentences_the_dictionary_covers(
     assert passages == ["Volker Perthes arrived on Monday. Perthes said little."]
 
 
+def test_entity_passages_skip_capitals_that_are_no_names(
+    matcher: actors.ActorMatcher,
+) -> None:
+    text = (
+        "Analysts expect a deal by Friday in September. Hundreds gathered outside. "
+        "Mark Wilson, the envoy, came too. Wilson spoke. Rescue Teams arrived. "
+        "Smith talked. Residents fled. John Smith stayed."
+    )
+    sentences = split_sentences(text)
+    doc = matcher.nlp.make_doc(text)
+    passages = [text[a:b] for a, b in actors.entity_passages(doc, sentences, matcher)]
+    # Day and month names (DATE to NER) and a sentence-initial common word ("Analysts",
+    # "Hundreds", "Residents") send no sentence to NER; a capitalised run ("Rescue Teams")
+    # and a word also written capitalised inside a sentence ("Smith", as in "John Smith";
+    # "Wilson") do, though "smith" is an English word.
+    assert passages == [
+        "Mark Wilson, the envoy, came too. Wilson spoke. Rescue Teams arrived. Smith talked.",
+        "John Smith stayed.",
+    ]
+
+
+def test_dictionary_words_come_from_the_model_lemmatizer(matcher: actors.ActorMatcher) -> None:
+    # The NER-only selection has no lemmatizer; the words come from its full model.
+    assert "lemmatizer" not in matcher.nlp.pipe_names
+    assert {"analyst", "hundred", "rescue"} <= matcher.common_words
+    assert "pashinyan" not in matcher.common_words
+
+
 def test_passage_entities_land_on_article_offsets(matcher: actors.ActorMatcher) -> None:
     text = "The rain went on.\n\nVolker Perthes, the UN envoy, arrived in Khartoum on Monday."
     found = actors.find_mentions(article(text), split_sentences(text), matcher)

@@ -10,7 +10,8 @@ Evstigneeva" is one mention of a person whose country and office the words give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import calendar
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -19,13 +20,19 @@ from rapidfuzz import fuzz, process
 
 from .actor_kb import Actor, Holding, KnowledgeBase, Surface, name_key, surface_key
 from .model import Article, Mention, Sentence
+from .nlp import dictionary_words
 from .sentences import sentence_at
 
-VERSION = "2"  # 2: a wire dateline is a sentence of its own
+VERSION = "3"  # 2: a wire dateline is a sentence of its own; 3: NER skips non-names
 # spaCy components the stage does not need: only ner runs. In the en_core_web_* pipelines
 # ner embeds the tokens itself (its own Tok2Vec); the shared ``tok2vec`` only feeds the
 # tagger and the parser, so running it here would double the stage's cost for nothing.
 UNUSED_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+# Day and month names are capitalised words NER tags DATE, a label the stage does not read,
+# so they alone do not send a sentence to NER. "May" stays: it is a surname too.
+_CALENDAR_NAMES = frozenset(
+    name.lower() for name in (*calendar.day_name, *calendar.month_name) if name and name != "May"
+)
 
 # Words that may sit between the pieces of one actor phrase ("Russia's deputy U.N.
 # Ambassador ...", "Prime Minister of Armenia", "the Armenian prime minister").
@@ -126,6 +133,10 @@ class ActorMatcher:
             if " " not in k and kb.actors[v].kind in ("place", "country")
         }
         self.place_choices = list(self.place_keys)
+        # Common words, to tell a sentence-initial capital from a name (entity_passages);
+        # a word that is a known name or surname ("May") is no common word here.
+        names = {k for keys in (kb.name_keys, kb.surname_keys) for k in keys if " " not in k}
+        self.common_words = dictionary_words(nlp) - names
 
 
 def _case_fits(form: str, text: str) -> bool:
@@ -196,23 +207,40 @@ def entity_passages(
     GPE, LOC, NORP, FAC) are proper names, which English writes capitalised, and a name
     the dictionary already matched is taken before NER's reading of it. So a sentence
     needs NER only when it holds a word with a capital letter outside every dictionary
-    match, not counting a sentence-initial function word ("The", "But") capitalised by
-    position alone. Most sentences of real news still qualify; the rest are skipped.
+    match that may be a name: not a day or month name (a DATE to NER), and not a word
+    capitalised by its position alone: a sentence-initial function word ("The", "But"),
+    or a sentence-initial common word ("Analysts", "Local") that neither starts a run of
+    capitalised words nor is written capitalised anywhere else in the article (a surname
+    that is also a word, "Smith said", was written "John Smith" before). Most sentences of
+    real news still qualify; the rest are skipped.
     """
     if not sentences:
         return []
     covered = [False] * len(doc)
     for _, start, end in matcher.matcher(doc):
         covered[start:end] = [True] * (end - start)
+    starts = {s.start for s in sentences}
+
+    def may_be_name(token: Any) -> bool:
+        return (
+            not covered[token.i]
+            and any(c.isupper() for c in token.text)
+            and token.lower_ not in _CALENDAR_NAMES
+        )
+
+    capitalised_inside = {t.text for t in doc if t.idx not in starts and may_be_name(t)}
     stop_words = matcher.nlp.Defaults.stop_words
     wanted: set[int] = set()
     for token in doc:
-        if covered[token.i] or not any(c.isupper() for c in token.text):
+        if not may_be_name(token):
             continue
         position = sentence_at(sentences, token.idx)
         if position in wanted:
             continue
-        if token.idx == sentences[position].start and token.lower_ in stop_words:
+        if token.idx == sentences[position].start and (
+            token.lower_ in stop_words
+            or _capitalised_by_position(token, matcher, capitalised_inside, may_be_name)
+        ):
             continue
         wanted.add(position)
     passages: list[tuple[int, int]] = []
@@ -222,6 +250,29 @@ def entity_passages(
         else:
             passages.append((sentences[position].start, sentences[position].end))
     return passages
+
+
+def _capitalised_by_position(
+    token: Any,
+    matcher: ActorMatcher,
+    capitalised_inside: set[str],
+    may_be_name: Callable[[Any], bool],
+) -> bool:
+    """Whether a sentence-initial ``token`` is a common word capitalised by its place."""
+    if token.text in capitalised_inside or not token.is_alpha:
+        return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and may_be_name(following):
+        return False
+    word = token.lower_
+    forms = {word}
+    if word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    elif word.endswith("es"):
+        forms.update((word[:-2], word[:-1]))
+    elif word.endswith("s"):
+        forms.add(word[:-1])
+    return not forms.isdisjoint(matcher.common_words)
 
 
 def add_entities(doc: Any, recognised: Iterable[tuple[int, Any]]) -> None:

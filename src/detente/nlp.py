@@ -53,13 +53,35 @@ def _load_full(model: str) -> Any:
         module = importlib.import_module(model)
     except ImportError:
         try:
-            return spacy.load(model)
+            nlp = spacy.load(model)
         except OSError as exc:
             raise ModelNotInstalled(
                 f"spaCy model {model!r} is not installed (set DETENTE_SPACY_MODEL or install "
                 "the pinned package with `make install`)"
             ) from exc
-    return module.load()
+    else:
+        nlp = module.load()
+    _FULL_BY_VOCAB[id(nlp.vocab)] = nlp
+    return nlp
+
+
+# Each loaded model by its vocabulary, which the selections of its components share: a
+# selection without the lemmatizer can still reach the word lists the lemmatizer ships.
+_FULL_BY_VOCAB: dict[int, Any] = {}
+
+
+def dictionary_words(nlp: Any) -> frozenset[str]:
+    """The lower-case words of the dictionary ``nlp``'s rule lemmatizer ships (in the
+    English pipelines, WordNet's lemma lists: common nouns, verbs, adjectives and adverbs,
+    with some proper names among them); empty when the model has none."""
+    for source in (nlp, _FULL_BY_VOCAB.get(id(nlp.vocab))):
+        if source is None or "lemmatizer" not in source.pipe_names:
+            continue
+        lookups = getattr(source.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_index"):
+            index = lookups.get_table("lemma_index")
+            return frozenset(word for words in index.values() for word in words)
+    return frozenset()
 
 
 @lru_cache(maxsize=4)
