@@ -607,8 +607,8 @@ def _match(
 ) -> tuple[list[Any], Any | None] | None:
     """Tokens matched by ``pattern`` after ``head`` (in order) and the target slot's token.
 
-    ``local`` holds each local token with its index, lower-cased lemma and lower-cased form
-    (read from spaCy once per head, not once per pattern word)."""
+    ``local`` holds each local token but the head with its index, lower-cased lemma and
+    lower-cased form (read from spaCy once per head, not once per pattern word)."""
     matched: list[Any] = []
     slot: Any | None = None
     position = -1
@@ -620,7 +620,7 @@ def _match(
         assert isinstance(word, frozenset)
         found = None
         for tok, i, lemma, lower in local:
-            if i <= position or tok is head:
+            if i <= position:
                 continue
             if lemma in word or lower in word:
                 found = tok
@@ -661,8 +661,13 @@ def _best_pattern(
     def reach(matched: list[Any]) -> int:
         return max((abs(t.i - head.i) for t in matched), default=0)
 
-    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local]
+    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local if tok is not head]
+    # Words present at all: most patterns of a verb lack one of theirs, and this check is
+    # much cheaper than the ordered search.
+    present = {lemma for _, _, lemma, _ in keyed} | {lower for _, _, _, lower in keyed}
     for pattern in patterns:
+        if any(isinstance(word, frozenset) and word.isdisjoint(present) for word in pattern.words):
+            continue
         result = _match(pattern, head, keyed)
         if result is None:
             continue
