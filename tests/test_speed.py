@@ -23,9 +23,14 @@ from detente.store import Store
 def _results(db: Path, workers: int) -> dict[str, list[str]]:
     settings = Settings(db=db, fetch_linked_pages=False, workers=workers, batch_size=16)
     with Store(db) as store:
-        ingest_inputs([str(sample_corpus_path())], store, settings)
+        ids = sorted(set(ingest_inputs([str(sample_corpus_path())], store, settings).article_ids))
         process_articles(store, settings)
         return {
+            # Quality signals and origins (the links, with their times, are the copies).
+            "signals": [
+                json.dumps({**(store.provenance(i) or {}), "links": None}, sort_keys=True)
+                for i in ids
+            ],
             "mentions": [json.dumps(r, sort_keys=True) for r in store.iter_mentions_for_export()],
             "events": [json.dumps(r, sort_keys=True) for r in store.iter_events_for_export()],
             "copies": [json.dumps(r, sort_keys=True) for r in store.iter_copy_links_for_export()],
@@ -39,7 +44,7 @@ def test_two_worker_processes_store_what_one_process_stores(
     monkeypatch.setattr(pipeline, "MIN_ARTICLES_PER_PROCESS", 1)
     one = _results(tmp_path / "one.db", 1)
     two = _results(tmp_path / "two.db", 2)
-    assert one["mentions"] and one["events"] and one["copies"]
+    assert one["mentions"] and one["events"] and one["copies"] and one["signals"]
     assert two == one
 
 

@@ -142,7 +142,9 @@ def _assign_stories(store: Store, settings: Settings, articles: list[Article]) -
                 "end": s.end.isoformat() if s.end else None,
                 "n_articles": len(members),
                 "n_sources": len({origins.get(i, i) for i in members}),
-                "actors": dict(s.actors.most_common(20)),
+                # Ties in code order: Counter keeps insertion order, which follows a set's
+                # (per-process) hash order.
+                "actors": dict(sorted(s.actors.items(), key=lambda a: (-a[1], a[0]))[:20]),
                 "terms": stories.key_terms(s, df_counter, n_docs, 12),
                 "centroid": s.centroid,
             }

@@ -457,44 +457,44 @@ def run_provenance(
     """Copy links, canonical origins and quality signals for ``article_ids``.
 
     The LSH index is rebuilt once from stored signatures; each new article is fingerprinted,
-    looked up, compared with its few candidates and added: no rescan of the corpus.
+    looked up, compared with its few candidates and added: no rescan of the corpus. With
+    ``settings.workers`` > 1, fingerprints and quality signals (each a function of one
+    article) are computed in that many worker processes, while this one looks up, compares
+    and writes, in article order.
     """
     with store.transaction():
         store.clear_provenance(article_ids)
     index = provenance.CopyIndex()
     for row in store.iter_fingerprints(signatures_only=True):
         index.add(provenance.fingerprint_from_row(row))
-    rules = provenance.signal_rules()
     done: list[int] = []
     # Fingerprints met in this run (computed, or loaded as a candidate): an article is a
     # candidate of many others, and reloading it means rebuilding its anchor shingles.
     seen: dict[int, provenance.Fingerprint] = {}
-    for start in range(0, len(article_ids), settings.batch_size):
-        chunk = article_ids[start : start + settings.batch_size]
-        articles = store.load_articles(chunk)
-        removed = store.removed_lines(chunk)
+    workers = _pool_size(settings, len(article_ids))
+    unit = _unit_size(settings, workers)
+    units = (
+        _provenance_inputs(store, article_ids[start : start + unit])
+        for start in range(0, len(article_ids), unit)
+    )
+    for articles, prepared in _run_units(_provenance_work, units, workers):
         fresh: dict[int, tuple[provenance.Fingerprint, str]] = {}
         errors: list[IngestError] = []
         if len(seen) > SEEN_FINGERPRINTS:
             seen.clear()
         with store.transaction():
-            for article in articles:
+            for article, result in zip(articles, prepared, strict=True):
                 assert article.id is not None
+                if isinstance(result, str):
+                    errors.append(_provenance_error(article, result))
+                    continue
+                fp, signals = result
                 try:
-                    fp = provenance.fingerprint(article)
-                    signals = provenance.quality_signals(
-                        article, removed.get(article.id, []), store.raw(article.id), rules
-                    )
                     links = _find_copies(
                         store, index, fp, article.text, fresh, seen, settings.copy_candidates
                     )
                 except Exception as exc:  # one bad article must not stop the batch
-                    errors.append(
-                        IngestError(
-                            f"article {article.id} ({article.source_path})",
-                            f"provenance failed: {exc.__class__.__name__}: {exc}",
-                        )
-                    )
+                    errors.append(_provenance_error(article, f"{exc.__class__.__name__}: {exc}"))
                     continue
                 index.add(fp)
                 fresh[article.id] = (fp, article.text)
@@ -510,9 +510,43 @@ def run_provenance(
                 "provenance", provenance.VERSION, [a.id for a in articles if a.id]
             )
         if progress:
-            progress("advance", len(chunk))
+            progress("advance", len(articles))
     with store.transaction():
         _resolve_origins(store, done)
+
+
+def _provenance_error(article: Article, reason: str) -> IngestError:
+    return IngestError(
+        f"article {article.id} ({article.source_path})", f"provenance failed: {reason}"
+    )
+
+
+# A provenance work unit: articles, each with its removed lines and raw input.
+ProvenanceInputs = list[tuple[Article, list[tuple[str, str]], str | None]]
+# An article's fingerprint and quality signals, or why they could not be computed.
+Prepared = tuple[provenance.Fingerprint, provenance.QualitySignals] | str
+
+
+def _provenance_inputs(store: Store, chunk: list[int]) -> ProvenanceInputs:
+    removed = store.removed_lines(chunk)
+    return [
+        (article, removed.get(article.id or 0, []), store.raw(article.id or 0))
+        for article in store.load_articles(chunk)
+    ]
+
+
+def _provenance_work(unit: ProvenanceInputs) -> tuple[list[Article], list[Prepared]]:
+    """Each article's fingerprint and quality signals, or the reason they failed (no
+    store). Runs here or in a worker process."""
+    rules = provenance.signal_rules()
+    prepared: list[Prepared] = []
+    for article, removed, raw in unit:
+        try:
+            fp = provenance.fingerprint(article)
+            prepared.append((fp, provenance.quality_signals(article, removed, raw, rules)))
+        except Exception as exc:  # reported by the caller, with the article's id
+            prepared.append(f"{exc.__class__.__name__}: {exc}")
+    return [article for article, _, _ in unit], prepared
 
 
 # How many fingerprints a provenance run keeps in memory (about 10 kB each).
