@@ -1,5 +1,5 @@
 """What the speed work must not change: worker processes give the stored results of one
-process, a dead worker's unit is redone, lazily read texts are read only when needed, and the
+process (ingest and every stage), a dead worker's unit is redone, lazily read texts are read only when needed, and the
 two spaCy selections share one loaded model."""
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ def _results(db: Path, workers: int) -> dict[str, list[str]]:
         ids = sorted(set(ingest_inputs([str(sample_corpus_path())], store, settings).article_ids))
         process_articles(store, settings)
         return {
+            "articles": [
+                json.dumps([a.id, a.title, a.text, a.language, a.spans], default=str)
+                for a in store.load_articles(ids)
+            ],
             # Quality signals and origins (the links, with their times, are the copies).
             "signals": [
                 json.dumps({**(store.provenance(i) or {}), "links": None}, sort_keys=True)
@@ -44,7 +48,7 @@ def test_two_worker_processes_store_what_one_process_stores(
     monkeypatch.setattr(pipeline, "MIN_ARTICLES_PER_PROCESS", 1)
     one = _results(tmp_path / "one.db", 1)
     two = _results(tmp_path / "two.db", 2)
-    assert one["mentions"] and one["events"] and one["copies"] and one["signals"]
+    assert all(one[kind] for kind in ("articles", "mentions", "events", "copies", "signals"))
     assert two == one
 
 

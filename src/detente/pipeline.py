@@ -48,6 +48,10 @@ def ingest_inputs(
 
     Every bad input becomes an ``IngestError`` (also stored) and the batch goes on. Each
     batch of articles is written in one transaction, so a crash never leaves half an article.
+    With ``settings.workers`` > 1, batches are cleaned (HTML extraction, boilerplate removal,
+    language identification) in that many worker processes while this one reads the inputs
+    and writes; each batch is cleaned against the site evidence of the batches before it
+    and of itself, as with one process.
     """
     skipped: list[str] = []
     refs, errors = expand_inputs(inputs, settings, ingest.supported_name, skipped)
@@ -60,27 +64,46 @@ def ingest_inputs(
     own_fetcher = fetcher is None and any("://" in r.location for r in refs)
     if own_fetcher or (fetcher is None and settings.fetch_linked_pages):
         fetcher = Fetcher(settings)
+    workers = settings.workers if "fork" in multiprocessing.get_all_start_methods() else 1
+    if workers > 1:
+        _preload_clean(settings)  # forked workers inherit the loaded language models
     try:
-        pending: list[RawDocument] = []
-        for item in iter_blobs(refs, settings, fetcher):
-            if isinstance(item, IngestError):
-                _record(store, report, [item])
-            else:
-                docs, errs = ingest.parse_blob(item, settings)
-                _record(store, report, errs)
-                pending.extend(_complete_feed_items(docs, settings, fetcher, store, report))
-                if len(pending) >= settings.batch_size:
-                    _store_batch(pending, store, settings, report)
-                    pending = []
-            if progress:
-                progress("advance", 1)
-        if pending:
-            _store_batch(pending, store, settings, report)
+        batches = _document_batches(refs, settings, fetcher, store, report, progress)
+        units = ((docs, _site_evidence(docs, store, settings)) for docs in batches)
+        work = partial(_clean_work, settings=settings)
+        for cleaned in _run_units(work, units, workers):
+            _store_cleaned(cleaned, store, report)
     finally:
         if fetcher is not None:
             fetcher.close()
         store.finish_run(run_id, report.n_new, report.n_known, len(report.errors))
     return report
+
+
+def _document_batches(
+    refs: list[InputRef],
+    settings: Settings,
+    fetcher: Fetcher | None,
+    store: Store,
+    report: IngestReport,
+    progress: Progress | None,
+) -> Iterator[list[RawDocument]]:
+    """The inputs' documents, ``settings.batch_size`` at a time; bad inputs are recorded."""
+    pending: list[RawDocument] = []
+    for item in iter_blobs(refs, settings, fetcher):
+        if isinstance(item, IngestError):
+            _record(store, report, [item])
+        else:
+            docs, errs = ingest.parse_blob(item, settings)
+            _record(store, report, errs)
+            pending.extend(_complete_feed_items(docs, settings, fetcher, store, report))
+            if len(pending) >= settings.batch_size:
+                yield pending
+                pending = []
+        if progress:
+            progress("advance", 1)
+    if pending:
+        yield pending
 
 
 def _record(store: Store, report: IngestReport, errors: list[IngestError]) -> None:
@@ -120,23 +143,39 @@ def _is_html(blob: Blob) -> bool:
     return "html" in (blob.content_type or "") or blob.data.lstrip()[:1] == b"<"
 
 
-def _store_batch(
-    docs: list[RawDocument], store: Store, settings: Settings, report: IngestReport
-) -> None:
-    evidence = _site_evidence(docs, store, settings)
-    with store.transaction():
-        for doc in docs:
-            report.n_documents += 1
-            try:
-                article = clean.clean_document(doc, evidence, settings)
-            except Exception as exc:  # one broken document must not stop the batch
-                error = IngestError(
+# A cleaned document: its article, or why it has none.
+Cleaned = Article | IngestError
+
+
+def _clean_work(
+    unit: tuple[list[RawDocument], clean.SiteEvidence], settings: Settings
+) -> list[Cleaned]:
+    """Each document of a batch cleaned (no store). Runs here or in a worker process."""
+    docs, evidence = unit
+    cleaned: list[Cleaned] = []
+    for doc in docs:
+        try:
+            article = clean.clean_document(doc, evidence, settings)
+        except Exception as exc:  # one broken document must not stop the batch
+            cleaned.append(
+                IngestError(
                     doc.source, f"could not clean document: {exc.__class__.__name__}: {exc}"
                 )
-                _record(store, report, [error])
-                continue
-            if not article.text.strip():
-                _record(store, report, [IngestError(doc.source, "no article text found")])
+            )
+            continue
+        if not article.text.strip():
+            cleaned.append(IngestError(doc.source, "no article text found"))
+        else:
+            cleaned.append(article)
+    return cleaned
+
+
+def _store_cleaned(cleaned: list[Cleaned], store: Store, report: IngestReport) -> None:
+    with store.transaction():
+        for article in cleaned:
+            report.n_documents += 1
+            if isinstance(article, IngestError):
+                _record(store, report, [article])
                 continue
             article_id, created = store.add_article(article, report.run_id)
             report.article_ids.append(article_id)
@@ -144,6 +183,12 @@ def _store_batch(
                 report.n_new += 1
             else:
                 report.n_known += 1
+
+
+def _preload_clean(settings: Settings) -> None:
+    from .language import detect_language
+
+    detect_language("The language models load on the first detection.", settings.languages)
 
 
 def _site_evidence(docs: list[RawDocument], store: Store, settings: Settings) -> clean.SiteEvidence:
