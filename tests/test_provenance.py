@@ -380,3 +380,26 @@ def test_benchmark_meets_the_acceptance_targets_on_the_sample_corpus() -> None:
     assert result["hard_negative_pairs"] > 0
     assert result["hard_negative_pairs_linked"] == 0
     assert result["false_links_between_different_stories"] == 0
+
+
+def test_lsh_query_finds_what_datasketch_query_finds() -> None:
+    # CopyIndex gathers LSH buckets itself (datasketch's query adds keys one at a time): the
+    # keys must be the same, for signatures from identical to unrelated.
+    from datasketch import LeanMinHash, MinHashLSH
+
+    rng = np.random.default_rng(7)
+    lsh = MinHashLSH(threshold=provenance.LSH_THRESHOLD, num_perm=provenance.NUM_PERM)
+    base = rng.integers(0, 2**32, provenance.NUM_PERM).astype(np.uint64)
+    signatures = []
+    for key in range(200):
+        signature = base.copy()
+        changed = rng.random(provenance.NUM_PERM) < key / 200
+        signature[changed] = rng.integers(0, 2**32, int(changed.sum()))
+        signatures.append(signature)
+        lsh.insert(key, LeanMinHash(seed=1, hashvalues=signature, scheme="legacy"))
+    sizes = set()
+    for signature in signatures[::10]:
+        expected = set(lsh.query(LeanMinHash(seed=1, hashvalues=signature, scheme="legacy")))
+        assert provenance._lsh_query(lsh, signature) == expected
+        sizes.add(len(expected))
+    assert len(sizes) > 2  # buckets of different sizes were compared

@@ -341,9 +341,7 @@ class CopyIndex:
         found: set[int] = set()
         if fp.n_words:
             for kind, sig in self._signatures(fp):
-                found.update(
-                    self._lsh[kind].query(LeanMinHash(seed=1, hashvalues=sig, scheme="legacy"))
-                )
+                found.update(_lsh_query(self._lsh[kind], sig))
         found.discard(fp.article_id)
         if limit is not None and len(found) > limit:
             found = self._most_similar(fp, found, limit)
@@ -369,6 +367,16 @@ class CopyIndex:
             ("skeleton", fp.sig_skeleton),
             ("anchors", fp.sig_anchors),
         ]
+
+
+def _lsh_query(lsh: MinHashLSH, signature: np.ndarray) -> set[int]:
+    """``lsh.query``'s keys, gathered a band's bucket at a time: ``query`` adds them to its
+    set one by one, which took most of a lookup when thousands share a bucket."""
+    hashvalues = LeanMinHash(seed=1, hashvalues=signature, scheme="legacy").hashvalues
+    found: set[int] = set()
+    for (start, end), table in zip(lsh.hashranges, lsh.hashtables, strict=True):
+        found.update(table.get(lsh._H(hashvalues[start:end])))
+    return found
 
 
 def _signature_block(fp: Fingerprint) -> np.ndarray:
@@ -431,39 +439,43 @@ def compare(
     if new.text_hash == other.text_hash:
         return CopyLink(new.article_id, other.article_id, "exact", 1.0, {"same_text_hash": True})
     jaccard, containment = _overlap(new.words, other.words)
-    evidence: dict[str, Any] = {
-        "word_jaccard": round(jaccard, 3),
-        "word_containment": round(containment, 3),
-    }
     length_ratio = min(new.n_words, other.n_words) / max(new.n_words, other.n_words, 1)
-    evidence["length_ratio"] = round(length_ratio, 3)
+    measured: dict[str, float] = {
+        "word_jaccard": jaccard,
+        "word_containment": containment,
+        "length_ratio": length_ratio,
+    }
     if jaccard >= NEAR_JACCARD:
-        return CopyLink(new.article_id, other.article_id, "near", round(jaccard, 3), evidence)
+        return CopyLink(
+            new.article_id, other.article_id, "near", round(jaccard, 3), _rounded(measured)
+        )
     # A copy holding only part of the other (truncated, or padded with much else) is partial;
     # one of the same length whose words differ is checked for spinning first.
     if containment >= PARTIAL_CONTAINMENT and length_ratio < SAME_LENGTH_RATIO:
-        return _partial(new, other, containment, evidence)
+        return _partial(new, other, containment, _rounded(measured))
     _, skel_containment = _overlap(new.skeleton, other.skeleton)
-    evidence["skeleton_containment"] = round(skel_containment, 3)
+    measured["skeleton_containment"] = skel_containment
     if skel_containment >= SPUN_SKELETON_CONTAINMENT and containment < SPUN_MAX_WORD_CONTAINMENT:
         texts = (_text(new_text), _text(other_text))
         pairs = substitutions(texts[0], texts[1]) if texts[0] and texts[1] else []
         if len(pairs) >= 3:
+            evidence = _rounded(measured)
             evidence["substitutions"] = [[a, b] for a, b in pairs[:40]]
             evidence["n_substitutions"] = len(pairs)
             return CopyLink(
                 new.article_id, other.article_id, "spun", round(skel_containment, 3), evidence
             )
     if containment >= PARTIAL_CONTAINMENT:
-        return _partial(new, other, containment, evidence)
+        return _partial(new, other, containment, _rounded(measured))
     _, bigrams = _overlap(new.anchor_shingles, other.anchor_shingles)
-    evidence["anchor_bigrams"] = round(bigrams, 3)
     if bigrams < REWRITE_ANCHOR_BIGRAMS:
         return None
+    measured["anchor_bigrams"] = bigrams
     ordered, matched = ordered_overlap(new.anchors, other.anchors)
-    evidence["anchors_in_order"] = round(ordered, 3)
-    evidence["anchors_matched"] = matched
     if ordered >= REWRITE_ANCHOR_ORDERED and matched >= REWRITE_MIN_ANCHORS:
+        evidence = _rounded(measured)
+        evidence["anchors_in_order"] = round(ordered, 3)
+        evidence["anchors_matched"] = matched
         shared_numbers = sorted(
             set(a for a in new.anchors if a[:1].isdigit())
             & set(a for a in other.anchors if a[:1].isdigit())
@@ -471,6 +483,12 @@ def compare(
         evidence["shared_numbers"] = shared_numbers[:20]
         return CopyLink(new.article_id, other.article_id, "rewrite", round(ordered, 3), evidence)
     return None
+
+
+def _rounded(measured: dict[str, float]) -> dict[str, Any]:
+    """The evidence of a link: its measures to three decimals (rounded only for a link,
+    since most compared pairs are none)."""
+    return {name: round(value, 3) for name, value in measured.items()}
 
 
 def _partial(
