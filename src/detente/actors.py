@@ -11,7 +11,7 @@ Evstigneeva" is one mention of a person whose country and office the words give.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -220,26 +220,28 @@ def entity_passages(
     for _, start, end in matcher.matcher(doc):
         covered[start:end] = [True] * (end - start)
     starts = {s.start for s in sentences}
-
-    def may_be_name(token: Any) -> bool:
-        return (
-            not covered[token.i]
-            and any(c.isupper() for c in token.text)
-            and token.lower_ not in _CALENDAR_NAMES
-        )
-
-    capitalised_inside = {t.text for t in doc if t.idx not in starts and may_be_name(t)}
+    # Words with a capital letter (lower-casing changes them), outside every dictionary
+    # match, that are no day or month name: the words that may be names.
+    names = [
+        t
+        for t in doc
+        if t.text != t.lower_ and not covered[t.i] and t.lower_ not in _CALENDAR_NAMES
+    ]
+    name_positions = {t.i for t in names}
+    capitalised_inside = {t.text for t in names if t.idx not in starts}
     stop_words = matcher.nlp.Defaults.stop_words
     wanted: set[int] = set()
-    for token in doc:
-        if not may_be_name(token):
-            continue
+    for token in names:
         position = sentence_at(sentences, token.idx)
         if position in wanted:
             continue
         if token.idx == sentences[position].start and (
             token.lower_ in stop_words
-            or _capitalised_by_position(token, matcher, capitalised_inside, may_be_name)
+            or (
+                token.i + 1 not in name_positions
+                and token.text not in capitalised_inside
+                and _common_word(token, matcher)
+            )
         ):
             continue
         wanted.add(position)
@@ -252,17 +254,9 @@ def entity_passages(
     return passages
 
 
-def _capitalised_by_position(
-    token: Any,
-    matcher: ActorMatcher,
-    capitalised_inside: set[str],
-    may_be_name: Callable[[Any], bool],
-) -> bool:
-    """Whether a sentence-initial ``token`` is a common word capitalised by its place."""
-    if token.text in capitalised_inside or not token.is_alpha:
-        return False
-    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    if following is not None and may_be_name(following):
+def _common_word(token: Any, matcher: ActorMatcher) -> bool:
+    """Whether ``token`` is a common word (or the plural of one), not a name."""
+    if not token.is_alpha:
         return False
     word = token.lower_
     forms = {word}
