@@ -10,7 +10,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -636,6 +636,44 @@ def test_grouping_counts_articles_and_independent_sources() -> None:
     by_ids = {g.event_ids: g for g in groups}
     assert set(by_ids) == {(1, 2, 3), (4,), (5,)}
     assert (by_ids[(1, 2, 3)].n_articles, by_ids[(1, 2, 3)].n_sources) == (3, 2)
+
+
+_REPORT_WORDS = ["shelled", "positions", "Jermuk", "border", "troops", "village", "fired"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),  # article
+            st.sampled_from([("AZE", "ARM"), ("ARM", "AZE")]),
+            st.integers(0, 40),  # first day of the window
+            st.integers(0, 6),  # its length in days
+            st.sets(st.sampled_from(_REPORT_WORDS), min_size=1),
+        ),
+        max_size=14,
+    )
+)
+def test_grouping_is_every_pairwise_link(reports: list[Any]) -> None:
+    # Grouping compares, in order of window start, only reports whose windows can overlap:
+    # its groups must be the connected components of ``same_event`` over all pairs.
+    events = []
+    for i, (article, (source, target), start, length, words) in enumerate(reports):
+        first = date(2022, 9, 1) + timedelta(days=start)
+        last = first + timedelta(days=length)
+        event = Event(
+            0, 0, 10, source, None, 0, 3, "190", 0, 1, "x", target_code=target, root="19",
+            date=ev.EventDate(None, "week", first.isoformat(), last.isoformat(), "sentence"),
+        )  # fmt: skip
+        events.append(ev.StoredEvent(i, article, event, " ".join(sorted(words))))
+    component = {e.id: {e.id} for e in events}
+    for a in events:
+        for b in events:
+            if a.article_id != b.article_id and ev.same_event(a, b):
+                merged = component[a.id] | component[b.id]
+                for member in merged:
+                    component[member] = merged
+    expected = {tuple(sorted(c)) for c in component.values()}
+    assert {g.event_ids for g in ev.group_events(events, {})} == expected
 
 
 @pytest.fixture()

@@ -1,6 +1,6 @@
 """What the speed work must not change: worker processes give the stored results of one
-process (ingest and every stage), a dead worker's unit is redone, lazily read texts are read only when needed, and the
-two spaCy selections share one loaded model."""
+process (ingest and every stage), a dead worker's unit is redone, lazily read texts are
+read only when needed, and the two spaCy selections share one loaded model."""
 
 from __future__ import annotations
 

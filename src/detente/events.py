@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .cameo import TARGET_SLOT, CameoCode, Dictionary, Pattern, code_info, dictionary
@@ -1944,7 +1945,9 @@ _STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _words(text: str) -> frozenset[str]:
+    # Cached: grouping compares each evidence sentence with many others.
     return frozenset(w for w in _TOKEN.findall(text.lower()) if w not in _STOP)
 
 
@@ -1989,8 +1992,18 @@ def group_events(events: Sequence[StoredEvent], origins: dict[int, int]) -> list
         key = (e.event.source_code[:3], (e.event.target_code or "")[:3], e.event.root)
         blocks.setdefault(key, []).append(e)
     for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
+        # Reports whose date windows cannot overlap are never one event: in order of window
+        # start, each is compared only with those starting before its window ends (the
+        # groups are the connected components, whatever the order of comparison).
+        dated = sorted(
+            (e for e in block if e.event.date.window_start or e.event.date.window_end),
+            key=lambda e: (e.event.date.window_start or "0000", e.id),
+        )
+        for i, a in enumerate(dated):
+            a_end = a.event.date.window_end or "9999"
+            for b in dated[i + 1 :]:
+                if (b.event.date.window_start or "0000") > a_end:
+                    break
                 if a.article_id != b.article_id and find(a.id) != find(b.id) and same_event(a, b):
                     parent[find(b.id)] = find(a.id)
     members: dict[int, list[StoredEvent]] = {}
