@@ -67,6 +67,10 @@ def mentions(matcher: actors.ActorMatcher, text: str, **kw: Any) -> list[Mention
     return actors.find_mentions(a, split_sentences(a.text), matcher)
 
 
+def coded(found: list[Mention]) -> list[tuple[str, str | None]]:
+    return [(m.text, m.actor_code) for m in found]
+
+
 def resolved(found: list[Mention], surface: str) -> Mention:
     hits = [m for m in found if surface in m.text]
     assert hits, f"no mention of {surface!r} in {[m.text for m in found]}"
@@ -217,13 +221,35 @@ def test_metonyms_institutions_and_places(matcher: actors.ActorMatcher) -> None:
         "Azerbaijani forces fired. Armenian protesters gathered. Yerevan ratified the Rome "
         "Statute.",
     )
-    codes = [(m.text, m.actor_code) for m in found]
+    codes = coded(found)
     assert ("Moscow", "RUSGOV") in codes and ("Baku", "AZEGOV") in codes
     assert ("Moscow", "RUS") in codes  # "in Moscow": the place
     assert ("Armenia's Defence Ministry", "ARMMIL") in codes
     assert ("Azerbaijani forces", "AZEMIL") in codes
     assert ("Armenian protesters", "ARMCVL") in codes
     assert not any(m.text == "Rome" for m in found)
+
+
+def test_coordinated_nationalities_share_the_group_noun(matcher: actors.ActorMatcher) -> None:
+    text = (
+        "Indian and Pakistani troops exchanged fire. Russian, Turkish and Iranian officials "
+        "met. Armenian civilians and Azerbaijani soldiers were hurt. Georgia and Armenian "
+        "forces trained."
+    )
+    codes = coded(mentions(matcher, text))
+    assert ("Indian", "INDMIL") in codes and ("Pakistani troops", "PAKMIL") in codes
+    assert ("Russian", "RUSGOV") in codes and ("Turkish", "TURGOV") in codes
+    assert ("Iranian officials", "IRNGOV") in codes
+    # Only a lone adjective right before the coordinated group takes its noun.
+    assert ("Armenian civilians", "ARMCVL") in codes
+    assert ("Georgia", "GEO") in codes
+
+
+def test_a_dateline_place_is_where_the_story_was_filed(matcher: actors.ActorMatcher) -> None:
+    found = mentions(matcher, "MOSCOW, June 5, 2023 (Reuters) - Moscow warned Kyiv on Monday.")
+    codes = [(m.text, m.actor_code, m.kind) for m in found]
+    assert ("MOSCOW", "RUS", "place") in codes
+    assert ("Moscow", "RUSGOV", "government") in codes and ("Kyiv", "UKRGOV", "government") in codes
 
 
 def test_empty_and_non_english_articles_give_no_mentions(matcher: actors.ActorMatcher) -> None:

@@ -19,11 +19,13 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from .actor_kb import Actor, Holding, KnowledgeBase, Surface, name_key, surface_key
+from .dates import dateline_end
 from .model import Article, Mention, Sentence
 from .nlp import dictionary_words
 from .sentences import sentence_at
 
-VERSION = "3"  # 2: a wire dateline is a sentence of its own; 3: NER skips non-names
+VERSION = "4"  # 2: a wire dateline is a sentence of its own; 3: NER skips non-names;
+# 4: coordinated nationalities share a group noun ("Indian and Pakistani troops")
 # spaCy components the stage does not need: only ner runs. In the en_core_web_* pipelines
 # ner embeds the tokens itself (its own Tok2Vec); the shared ``tok2vec`` only feeds the
 # tagger and the parser, so running it here would double the stage's cost for nothing.
@@ -51,6 +53,7 @@ _SPEECH_VERBS = frozenset({
 _PRONOUNS = frozenset({"he", "she"})
 _POSTING_PREPOSITIONS = frozenset({"to", "for", "in"})
 _LEADER_OFFICES = frozenset({"head_of_state", "head_of_government", "monarch", "supreme_leader"})
+_COORDINATORS = frozenset({"and", "or", ","})
 _ETHNIC = frozenset({"ethnic"})
 _FORMER = frozenset({"former", "ex", "late"})
 _LOCAL_ROLES = frozenset({"GOV", "CVL", "LEG", "JUD", "OPP", "MED", "PTY"})
@@ -726,7 +729,7 @@ class _Reader:
                 # "Rome Statute", "Moscow Times", "Washington Post": part of a name.
                 return None
             previous = self.doc[chunk.start - 1].lower_ if chunk.start > 0 else ""
-            if previous in _PLACE_PREPOSITIONS:
+            if previous in _PLACE_PREPOSITIONS or self._in_dateline(chunk):
                 country = actor.country or ""
                 return self._mention(
                     chunk,
@@ -762,6 +765,18 @@ class _Reader:
             method=item.method,
             confidence=item.confidence,
         )
+
+    def _in_dateline(self, chunk: _Chunk) -> bool:
+        """Whether the phrase is the place of a wire dateline ("MOSCOW, June 5, 2023
+        (Reuters) -"): where the story was filed, not the government speaking."""
+        if not self.sentences:
+            return False
+        start: int = self.doc[chunk.start].idx
+        sentence = self.sentences[sentence_at(self.sentences, start)]
+        if sentence.index > 1 or not sentence.start <= start < sentence.end:
+            return False
+        dateline = dateline_end(self.article.text[sentence.start : sentence.end])
+        return start < sentence.start + dateline
 
     def _title_code(self, country: str | None, org: Actor | None, office: str) -> str | None:
         """The code an office gives: "Russia's U.N. ambassador" is Russian (the UN is where
@@ -944,6 +959,7 @@ class _Reader:
         self._all_items = items
         chunks = self._chunks(items)
         resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
+        resolved = self._shared_group_nouns(resolved)
         mentions: list[Mention] = []
         dropped = self._descriptions_before_names(chunks)
         for n, (chunk, mention) in enumerate(resolved):
@@ -958,6 +974,49 @@ class _Reader:
                 mention = self._apposition(n, resolved, items, dropped, mention)
             mentions.append(mention)
         return self._coreference(mentions)
+
+    def _shared_group_nouns(
+        self, resolved: list[tuple[_Chunk, Mention | None]]
+    ) -> list[tuple[_Chunk, Mention | None]]:
+        """ "Indian and Pakistani troops", "Russian, Turkish and Iranian officials": the
+        group noun belongs to every coordinated nationality before it, so each adjective
+        names that body of its own country (right to left, so the noun passes down a list)."""
+        result = list(resolved)
+        for n in range(len(result) - 2, -1, -1):
+            chunk, mention = result[n]
+            following_chunk, following = result[n + 1]
+            if (
+                mention is None
+                or following is None
+                or mention.method != "adjective"
+                or mention.kind != "country"
+                or len(chunk.items) != 1
+                or following.kind != "institution"
+                or following_chunk.items[0].category != "adjective"
+                or not following.country
+                or not mention.country
+            ):
+                continue
+            between = self.doc[chunk.end : following_chunk.start]
+            if not len(between) or any(t.lower_ not in _COORDINATORS for t in between):
+                continue
+            role = (following.actor_code or "")[len(following.country) :]
+            if not role:
+                continue
+            code = f"{mention.country}{role}"
+            result[n] = (
+                chunk,
+                replace(
+                    mention,
+                    kind="institution",
+                    actor_id=code,
+                    actor_code=code,
+                    actor_name=f"{self._name(mention.country)}: {role}",
+                    method="institution",
+                    confidence=min(mention.confidence, following.confidence),
+                ),
+            )
+        return result
 
     def _bodies_in(self, chunk: _Chunk) -> list[Mention]:
         found = []

@@ -31,7 +31,7 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-4"
+CODER_VERSION = "detente-events-5"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -41,6 +41,7 @@ TARGET_PREPOSITIONS = ("against", "on", "at", "with", "to", "toward", "towards",
 _TARGET_PREPOSITION_SET = frozenset(TARGET_PREPOSITIONS)
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "acl", "conj"})
+_KEPT_FROM_PREPOSITIONS = frozenset({"against", "from"})
 _HYPOTHETICAL_AUX = frozenset({"would", "could", "might", "may", "should", "can", "ca", "must"})
 _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 # "would" in the complement of a past speech verb is the reported form of "will".
@@ -957,6 +958,10 @@ def _modality(ctx: _Context, trigger: Any) -> str:
         head = node.head
         if head is node:
             break
+        if node.dep_ == "pcomp" and head.lower_ in _KEPT_FROM_PREPOSITIONS:
+            # "did not prevent Azerbaijan from attacking": the keeper's negation is no
+            # negation of the act (an act kept from happening is not coded at all).
+            break
         if node.dep_ == "conj" and node.tag_ in _FINITE and head.tag_ == "VB":
             # "refused to sign ... and criticized ...": a finite verb cannot be coordinated
             # with the infinitive; it shares the governor's clause, not its negation.
@@ -1114,6 +1119,11 @@ def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) ->
     future = modality in ("future", "planned")
     expressions = time_expressions(text, ctx.article.published, future)
     if expressions:
+        others = _other_nouns_clauses(ctx.doc, trigger)
+        expressions = [
+            e for e in expressions if not any(a <= e.start and e.end <= b for a, b in others)
+        ]
+    if expressions:
         lo = min(t.idx for t in scope)
         hi = max(t.idx + len(t.text) for t in scope)
         inside = [e for e in expressions if lo <= e.start and e.end <= hi]
@@ -1143,6 +1153,26 @@ def _before(said: EventDate) -> EventDate:
     end = date.fromisoformat(said.window_end[:10])
     start = (end - timedelta(days=31)).isoformat()
     return EventDate(None, "unknown", start, said.window_end, "reported")
+
+
+def _other_nouns_clauses(doc: Any, trigger: Any) -> list[tuple[int, int]]:
+    """Character ranges of the clauses that describe a noun other than the trigger: in
+    "violated the ceasefire agreed in February 2021" the date is the ceasefire's, not the
+    violation's. A present participle ("the road linking Armenia with Karabakh in
+    December") describes a state, and a date the parser hangs on it is the sentence's. A
+    clause describing a nominal trigger ("the blockade imposed in December";
+    also when the parser hangs it on the trigger's own of-phrase, "the blockade of
+    Nagorno-Karabakh imposed in December") or holding the trigger is the trigger's own."""
+    nominal = trigger.pos_ in ("NOUN", "PROPN")
+    own = (trigger.left_edge.i, trigger.right_edge.i)
+    return [
+        (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text))
+        for clause in doc
+        if (clause.dep_ == "relcl" or (clause.dep_ == "acl" and clause.tag_ != "VBG"))
+        and clause.head is not trigger
+        and not clause.left_edge.i <= trigger.i <= clause.right_edge.i
+        and not (nominal and own[0] <= clause.i <= own[1])
+    ]
 
 
 def _scope(trigger: Any) -> list[Any]:
@@ -1210,6 +1240,18 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # "urged Azerbaijan to reopen the corridor": the appeal is the event; what it
             # asks for has not happened.
             reason = f"what the appeal or demand at '{appeal.text}' asks for, not a done act"
+            candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", reason))
+            continue
+        if (
+            is_verb
+            and tok.dep_ == "pcomp"
+            and tok.head.lower_ in _KEPT_FROM_PREPOSITIONS
+            and _modality(ctx, tok.head.head) != "negated"
+        ):
+            # "warned China against providing aid", "refrain from attacking", "barred X
+            # from entering": what is warned against or kept from has not happened (but
+            # "was unable to stop X from driving ... out": it has).
+            reason = f"what '{tok.head.head.text} {tok.head.text}' keeps from happening"
             candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", reason))
             continue
         if ctx.mention_at(tok) is not None:
