@@ -245,6 +245,18 @@ def test_coordinated_nationalities_share_the_group_noun(matcher: actors.ActorMat
     assert ("Georgia", "GEO") in codes
 
 
+def test_the_army_is_the_army_named_before(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Sudan's army fought the rebels. The army launched air strikes. Armenian forces and "
+        "Azerbaijani forces clashed. The army said two soldiers died.",
+    )
+    armies = [(m.text, m.actor_code, m.method) for m in found if m.text == "army"]
+    # The first bare "army" has one antecedent (Sudan's); the second has two countries'
+    # forces in view and stays unresolved, so it is no mention.
+    assert armies == [("army", "SDNMIL", "coref")]
+
+
 def test_a_dateline_place_is_where_the_story_was_filed(matcher: actors.ActorMatcher) -> None:
     found = mentions(matcher, "MOSCOW, June 5, 2023 (Reuters) - Moscow warned Kyiv on Monday.")
     codes = [(m.text, m.actor_code, m.kind) for m in found]

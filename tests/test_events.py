@@ -54,6 +54,10 @@ ACTORS = {
     "Pashinyan": ("ARMGOV", "ARM", "person"),
     "CSTO": ("CSTO", "CSTO", "organisation"),
     "France": ("FRA", "FRA", "country"),
+    "Sudan's army": ("SDNMIL", "SDN", "institution"),
+    "Rapid Support Forces": ("SDNREB", "SDN", "group"),
+    "Saudi Arabia": ("SAU", "SAU", "country"),
+    "Kenya": ("KEN", "KEN", "country"),
 }
 
 
@@ -493,6 +497,22 @@ def test_a_clause_describing_another_noun_does_not_date_the_event(nlp: Any) -> N
     text = "Azerbaijan's blockade of Nagorno-Karabakh imposed in December 2022 angered Armenia."
     blockade = next(e for e in ev.counted(code(nlp, text).events) if e.trigger == "blockade")
     assert (blockade.date.date, blockade.date.precision) == ("2022-12", "month")
+
+
+def test_the_sides_of_a_civil_war_are_its_bodies(nlp: Any) -> None:
+    result = code(
+        nlp,
+        "Sudan's army and the Rapid Support Forces fought in Khartoum. Saudi Arabia called "
+        "on both sides to agree a ceasefire. Kenya offered to mediate.",
+    )
+    found = triples(result)
+    assert {("SAU", "020", "SDNMIL"), ("SAU", "020", "SDNREB")} <= found
+    assert {("KEN", "039", "SDNMIL"), ("KEN", "039", "SDNREB")} <= found
+
+
+def test_a_noun_after_at_is_the_setting_not_the_object(nlp: Any) -> None:
+    result = code(nlp, "Armenia and Azerbaijan agreed a truce, ending the war, at talks in Moscow.")
+    assert not any(e.code == "164" for e in result.events)  # not "end talks"
 
 
 def test_sanctions_agreed_or_approved(nlp: Any) -> None:

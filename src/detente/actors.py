@@ -54,6 +54,9 @@ _PRONOUNS = frozenset({"he", "she"})
 _POSTING_PREPOSITIONS = frozenset({"to", "for", "in"})
 _LEADER_OFFICES = frozenset({"head_of_state", "head_of_government", "monarch", "supreme_leader"})
 _COORDINATORS = frozenset({"and", "or", ","})
+# Bodies a bare "the army" / "the parliament" may refer back to, and how many sentences back.
+_DEFINITE_ROLES = frozenset({"MIL", "LEG", "JUD", "SPY", "OPP", "REB"})
+_DEFINITE_REACH = 3
 _ETHNIC = frozenset({"ethnic"})
 _FORMER = frozenset({"former", "ex", "late"})
 _LOCAL_ROLES = frozenset({"GOV", "CVL", "LEG", "JUD", "OPP", "MED", "PTY"})
@@ -960,6 +963,7 @@ class _Reader:
         chunks = self._chunks(items)
         resolved: list[tuple[_Chunk, Mention | None]] = [(c, self._resolve(c)) for c in chunks]
         resolved = self._shared_group_nouns(resolved)
+        resolved = self._definite_bodies(resolved)
         mentions: list[Mention] = []
         dropped = self._descriptions_before_names(chunks)
         for n, (chunk, mention) in enumerate(resolved):
@@ -1016,6 +1020,54 @@ class _Reader:
                     confidence=min(mention.confidence, following.confidence),
                 ),
             )
+        return result
+
+    def _definite_bodies(
+        self, resolved: list[tuple[_Chunk, Mention | None]]
+    ) -> list[tuple[_Chunk, Mention | None]]:
+        """ "Sudan's army ... The army launched air strikes": a bare "the army" (or "the
+        parliament", "the rebels") is the body of that kind the last sentences named, when
+        they named it for one country only; with two countries' armies in view it stays
+        unresolved (no guess)."""
+        result = list(resolved)
+        seen: list[Mention] = []
+        for n, (chunk, mention) in enumerate(result):
+            if mention is not None:
+                seen.append(mention)
+                continue
+            items = chunk.items
+            if (
+                len(items) != 1
+                or items[0].category != "institution"
+                or items[0].value not in _DEFINITE_ROLES
+                or chunk.start == 0
+                or self.doc[chunk.start - 1].lower_ != "the"
+            ):
+                continue
+            role = items[0].value
+            here = self._mention(chunk, kind="institution")
+            recent = [
+                m
+                for m in seen
+                if m.country
+                and m.actor_code == f"{m.country}{role}"
+                and here.sentence - m.sentence <= _DEFINITE_REACH
+            ]
+            if len({m.country for m in recent}) != 1:
+                continue
+            antecedent = recent[-1]
+            found = replace(
+                here,
+                kind="institution" if antecedent.kind in ("person", "role") else antecedent.kind,
+                actor_id=antecedent.actor_id,
+                actor_code=antecedent.actor_code,
+                actor_name=antecedent.actor_name,
+                country=antecedent.country,
+                method="coref",
+                confidence=min(antecedent.confidence, 0.7),
+            )
+            result[n] = (chunk, found)
+            seen.append(found)
         return result
 
     def _bodies_in(self, chunk: _Chunk) -> list[Mention]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .data import data_path, load_yaml
@@ -83,6 +83,11 @@ class Pattern:
     @property
     def specificity(self) -> int:
         return sum(1 for w in self.words if w != TARGET_SLOT)
+
+    @cached_property
+    def has_at(self) -> bool:
+        """Whether "at" is one of the pattern's words ("arrive at", "fire at")."""
+        return any(isinstance(w, frozenset) and "at" in w for w in self.words)
 
 
 @dataclass(frozen=True)

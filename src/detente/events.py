@@ -166,8 +166,12 @@ class _Context:
     previous_countries: list[Mention] = field(default_factory=list)
     # Countries of the doers of the act being coded: never among "the two sides" it targets.
     doers: set[str] = field(default_factory=set)
-    # Pairs of countries seen using force against each other earlier in the article (18-20).
+    # Pairs of countries seen using force against each other earlier in the article (18-20);
+    # in a civil war, pairs of one country's bodies by full code ("SDNMIL", "SDNREB").
     fighting: list[tuple[str, str]] = field(default_factory=list)
+    # The latest mention of each actor code named before this sentence (groups too): the
+    # sides of a civil war.
+    previous_bodies: dict[str, Mention] = field(default_factory=dict)
     # Pairs of countries seen doing a cooperative act together (mutual 03-08: "Armenia and
     # Azerbaijan agreed to a ceasefire"), most recent last: the parties when none fought.
     together: list[tuple[str, str]] = field(default_factory=list)
@@ -291,11 +295,18 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     # they are named together: the pair named in the most sentences together wins, then the
     # most named countries.
     for seen_pairs in (ctx.fighting, ctx.together):
+        # A pair of countries, or of one country's bodies ("SDNMIL", "SDNREB").
+        named = dict(latest)
+        if seen_pairs is ctx.fighting:
+            bodies = ctx.previous_bodies
+            named.update((c, (m.start, m)) for c, m in bodies.items() if c not in latest)
         usable = [
-            p for p in seen_pairs if p[0] in latest and p[1] in latest and not set(p) & excluded
+            p
+            for p in seen_pairs
+            if p[0] in named and p[1] in named and not {p[0][:3], p[1][:3]} & excluded
         ]
         if usable:
-            return [latest[c][1] for c in sorted(usable[-1], key=lambda c: latest[c][0])]
+            return [named[c][1] for c in sorted(usable[-1], key=lambda c: named[c][0])]
     pairs = _pair_counts(by_sentence.values())
     if pairs:
         best = max(
@@ -616,6 +627,7 @@ def _match(
     slot: Any | None = None
     position = -1
     last = head
+    settings_allowed = pattern.has_at
     for word in pattern.words:
         if word == TARGET_SLOT:
             slot = ("prep", last) if last.dep_ == "prep" else ("dobj", last)
@@ -624,6 +636,10 @@ def _match(
         found = None
         for tok, i, lemma, lower in local:
             if i <= position:
+                continue
+            if not settings_allowed and tok.dep_ == "pobj" and tok.head.lower_ == "at":
+                # "ending two years of war, at talks in Pretoria": where it happens, not
+                # the act's object ("end talks").
                 continue
             if lemma in word or lower in word:
                 found = tok
@@ -1787,6 +1803,7 @@ def code_article(
     people: list[Mention] = []
     countries: list[Mention] = []
     fighting: list[tuple[str, str]] = []
+    bodies: dict[str, Mention] = {}
     together: list[tuple[str, str]] = []
     accusations: list[tuple[str, Mention]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
@@ -1796,6 +1813,7 @@ def code_article(
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             ctx.fighting = list(fighting)
+            ctx.previous_bodies = dict(bodies)
             ctx.together = list(together)
             ctx.accusations = accusations
             events, candidates = code_sentence(ctx)
@@ -1810,12 +1828,18 @@ def code_article(
                         accusations.append((_country(accused), accuser))
                 if e.root >= "18" and b and a != b:
                     fighting = _latest_last(fighting, (min(a, b), max(a, b)))
+                elif e.root >= "18" and e.target_code and e.source_code != e.target_code:
+                    # A civil war: the army and the rebels of one country are its parties
+                    # (kept by full code; by country they would be one).
+                    codes = sorted((e.source_code, e.target_code))
+                    fighting = _latest_last(fighting, (codes[0], codes[1]))
             for pair in _mutual_pairs(counted(events)):
                 together = _latest_last(together, pair)
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]
             countries.extend(m for m in own if m.kind not in ("organisation", "group"))
+            bodies.update((m.actor_code, m) for m in own if m.actor_code and m.kind != "person")
             countries = countries[-500:]
     result.events = _dedupe(result.events)
     result.events = _one_per_article(result.events)
@@ -1862,6 +1886,11 @@ def _one_per_article(events: list[Event]) -> list[Event]:
             e.modality,
         )
         previous = best.get(key)
+        if previous is not None and previous.trigger_start == e.trigger_start:
+            # One trigger coded for two bodies of one country ("called on both sides": the
+            # army and the rebels) names two targets, not one act twice.
+            key = (*key, e.source_code, e.target_code)
+            previous = best.get(key)
         if previous is None or not _overlap(previous.date, e.date):
             if previous is not None:
                 key = (*key, e.sentence)
