@@ -1050,22 +1050,13 @@ class _Reader:
                 m
                 for m in seen
                 if m.country
+                and m.kind not in ("person", "role")  # a body, not its speaker
                 and m.actor_code == f"{m.country}{role}"
                 and here.sentence - m.sentence <= _DEFINITE_REACH
             ]
             if len({m.country for m in recent}) != 1:
                 continue
-            antecedent = recent[-1]
-            found = replace(
-                here,
-                kind="institution" if antecedent.kind in ("person", "role") else antecedent.kind,
-                actor_id=antecedent.actor_id,
-                actor_code=antecedent.actor_code,
-                actor_name=antecedent.actor_name,
-                country=antecedent.country,
-                method="coref",
-                confidence=min(antecedent.confidence, 0.7),
-            )
+            found = self._copy(recent[-1], here.start, here.end, 0.7)
             result[n] = (chunk, found)
             seen.append(found)
         return result
