@@ -165,6 +165,21 @@ def test_casualties_take_the_verb_and_coordinated_numbers_share_it() -> None:
     ]
 
 
+def test_the_nearest_casualty_word_wins_and_tolls_count_the_dead() -> None:
+    assert quantities("Two soldiers were killed and three wounded.") == [
+        ("killed", 2.0, False),
+        ("wounded", 3.0, False),
+    ]
+    assert quantities("The attack left 25 dead and dozens injured.") == [
+        ("killed", 25.0, False),
+        ("wounded", 24.0, True),
+    ]
+    assert quantities("The death toll from the fighting has risen to 413, officials said.") == [
+        ("killed", 413.0, False)
+    ]
+    assert quantities("The toll stood at 1,200 on Monday.") == [("killed", 1200.0, False)]
+
+
 def test_money_has_its_currency_as_unit() -> None:
     found = claims.extract_quantities(article("The EU pledged $3.5 million in aid."))
     assert [(q.what, q.value, q.unit) for q in found] == [("money", 3_500_000.0, "USD")]

@@ -255,19 +255,31 @@ def _counted_noun(text: str, end: int) -> tuple[str, str, int] | None:
     return None
 
 
+# "The death toll has risen to 413", "the toll stood at 1,200": a number the toll reaches.
+_TOLL = re.compile(r"\btoll\b[^.;:!?]{0,50}?\b(?:to|at|of|reached|hit|passed|exceeded|topped)\s*$")
+
+
 def _casualty_category(sentence: str, num_start: int, num_end: int) -> str | None:
-    """'killed'/'wounded' when a casualty word sits close to the number (same clause)."""
+    """'killed'/'wounded' when a casualty word sits close to the number (same clause); the
+    nearest one wins ("two were killed and three wounded": three are wounded)."""
     lex = _lexicon()["casualty_context"]
     before = sentence[max(0, num_start - 40) : num_start].lower()
     after = sentence[num_end : num_end + 60].lower()
     # Only up to the next clause break: "207 Armenians, while 12 were wounded" is two facts.
     after = re.split(r"[;:]|,\s+(?:while|and|but)\b", after)[0]
+    nearest: tuple[int, str] | None = None
     for name in ("killed", "wounded"):
         for word in lex[name]:
             pattern = rf"\b{re.escape(word)}\b"
-            if re.search(pattern + r"\W*(?:\w+\W+){0,2}$", before) or re.search(pattern, after):
-                return name
-    return None
+            close_before = re.search(pattern + r"\W*(?:\w+\W+){0,2}$", before)
+            if close_before is not None:
+                distance = len(before) - close_before.start() - len(word)
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, name)
+            following = re.search(pattern, after)
+            if following is not None and (nearest is None or following.start() < nearest[0]):
+                nearest = (following.start(), name)
+    return nearest[1] if nearest is not None else None
 
 
 def _currency(text: str, start: int, end: int) -> str | None:
@@ -317,6 +329,7 @@ def extract_quantities(
             if (
                 previous is not None
                 and previous.what in ("killed", "wounded")
+                and what not in ("killed", "wounded")  # "25 dead and dozens injured"
                 and unit == "people"
                 and re.fullmatch(r"\s*(?:[\w'-]+\s+){0,3}(?:and|or|as well as)\s*", between)
             ):
@@ -372,6 +385,8 @@ def _quantity_at(
                 found = _category_for(before[i][0].strip("“”\"'‘’"))
             if found is not None:
                 return found, categories[found]["unit"], before[i][0]
+    if casualty is None and _TOLL.search(s_text[max(0, rel_start - 70) : rel_start].lower()):
+        return "killed", "people", "toll"
     if casualty:
         following = _following_words(text, end, 3)
         noun = next((w for w, _, _ in following if w[:1].isupper() or w.isalpha()), "")
