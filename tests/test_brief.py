@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import hand_article
 from detente import analysis, brief
 from detente.cli import app
-from detente.model import Article
+from detente.model import Article, PublicationDate
 
 
 def _article(i: int, text: str) -> Article:
@@ -42,6 +43,19 @@ def test_summary_sentences_are_verbatim_and_cited() -> None:
     md = brief.render(b, "md")
     for s in b.summary:
         assert f"- {s.text} [{s.article_id}]" in md
+
+
+def test_an_undated_source_is_labelled_by_what_the_text_tells() -> None:
+    dated = _article(1, "Armenia refused to host the CSTO drills planned for this year.")
+    undated = replace(
+        _article(2, "Russia said Armenia's decision to cancel the drills was regrettable."),
+        published=PublicationDate(None, "unknown", "2021-02-01", None, "text"),
+    )
+    b = brief.build("CSTO drills", "test", [dated, undated], {}, {1: 1, 2: 2}, [], 2)
+    md = brief.render(b, "md")
+    assert "(outlet2, not before 2021-02-01)" in md and "(outlet1, 2023-01-01)" in md
+    # The open window leaves the period's end at the dated article's day.
+    assert b.period == ("2021-02-01", "2023-01-01")
 
 
 def test_html_brief_escapes_source_text() -> None:

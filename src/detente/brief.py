@@ -56,6 +56,18 @@ def _published(article: Article) -> str | None:
     return p.date or p.window_start
 
 
+def _published_label(article: Article) -> str | None:
+    """The publication day, or what the text tells of it ("not before 2021-02-01")."""
+    p = article.published
+    if p.date:
+        return p.date
+    if p.window_start and p.window_end:
+        return f"{p.window_start} to {p.window_end}"
+    if p.window_start:
+        return f"not before {p.window_start}"
+    return None
+
+
 def summarise(
     articles: Sequence[Article],
     sentences: Mapping[int, Sequence[Sentence]],
@@ -134,15 +146,17 @@ def build(
     order = {a.id: (_published(a) or "9999", a.id) for a in articles}
     summary = summarise(articles, sentences, origins, n_sentences)
     summary.sort(key=lambda s: (order.get(s.article_id, ("9999", 0)), s.start))
-    days = sorted(d for a in articles if (d := _published(a)))
+    # An undated article's window bounds the period only where the window is closed.
+    starts = sorted(d for a in articles if (d := _published(a)))
+    ends = sorted(d for a in articles if (d := a.published.date or a.published.window_end))
     return Brief(
         title=title,
         subtitle=subtitle,
-        period=(days[0] if days else None, days[-1] if days else None),
+        period=(starts[0] if starts else None, ends[-1] if ends else None),
         summary=summary,
         timeline=list(timeline),
         sources=[
-            Citation(a.id, a.title, a.outlet, _published(a))
+            Citation(a.id, a.title, a.outlet, _published_label(a))
             for a in sorted(articles, key=lambda a: order[a.id])
             if a.id is not None
         ],

@@ -350,7 +350,11 @@ def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
         if together < 2 or country not in pair:
             return []
     other = pair[1] if pair[0] == country else pair[0]
-    latest = [m for m in ctx.previous_countries if _country(m) == other and m.kind == "country"]
+    named = [m for m in ctx.previous_countries if _country(m) == other]
+    # The country itself, else a body of it ("Indian and Pakistani troops": INDMIL).
+    latest = [m for m in named if m.kind == "country"] or [
+        m for m in named if m.kind in ("institution", "government")
+    ]
     if not latest:
         return []
     return [_Actor(latest[-1], "the other party of the article's conflict", 0.5)]
