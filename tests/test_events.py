@@ -58,6 +58,9 @@ ACTORS = {
     "Rapid Support Forces": ("SDNREB", "SDN", "group"),
     "Saudi Arabia": ("SAU", "SAU", "country"),
     "Kenya": ("KEN", "KEN", "country"),
+    "Indian troops": ("INDMIL", "IND", "institution"),
+    "Pakistani troops": ("PAKMIL", "PAK", "institution"),
+    "Pakistan": ("PAK", "PAK", "country"),
 }
 
 
@@ -508,6 +511,16 @@ def test_the_sides_of_a_civil_war_are_its_bodies(nlp: Any) -> None:
     found = triples(result)
     assert {("SAU", "020", "SDNMIL"), ("SAU", "020", "SDNREB")} <= found
     assert {("KEN", "039", "SDNMIL"), ("KEN", "039", "SDNREB")} <= found
+
+
+def test_the_other_party_may_be_named_by_a_body_only(nlp: Any) -> None:
+    result = code(
+        nlp, "Indian troops and Pakistani troops exchanged fire. Pakistan declared a mobilisation."
+    )
+    assert any(
+        e.source_code == "PAK" and e.target_code == "INDMIL" and e.root == "15"
+        for e in ev.counted(result.events)
+    ), triples(result)
 
 
 def test_a_noun_after_at_is_the_setting_not_the_object(nlp: Any) -> None:
