@@ -523,6 +523,11 @@ def test_the_other_party_may_be_named_by_a_body_only(nlp: Any) -> None:
     ), triples(result)
 
 
+def test_both_leaders_are_the_two_parties(nlp: Any) -> None:
+    result = code(nlp, "Turkey and France signed an agreement. Russia praised both leaders.")
+    assert {("RUS", "051", "TUR"), ("RUS", "051", "FRA")} <= triples(result)
+
+
 def test_a_noun_after_at_is_the_setting_not_the_object(nlp: Any) -> None:
     result = code(nlp, "Armenia and Azerbaijan agreed a truce, ending the war, at talks in Moscow.")
     assert not any(e.code == "164" for e in result.events)  # not "end talks"
