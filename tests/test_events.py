@@ -541,6 +541,8 @@ def test_sanctions_agreed_or_approved(nlp: Any) -> None:
     # Agreeing to impose them is a plan, coded once, at "impose".
     plan = code(nlp, "France agreed to impose sanctions on Iran.")
     assert [(e.trigger, e.modality) for e in plan.events] == [("impose", "planned")]
+    ratified = code(nlp, "Turkey ratified the accession of Armenia.")
+    assert ("TUR", "057") in {(e.source_code, e.code) for e in ratified.events}
 
 
 def test_an_act_kept_from_happening_is_no_event(nlp: Any) -> None:
