@@ -235,6 +235,57 @@ def test_spun_copy_is_linked_with_substitution_evidence() -> None:
     assert ("Lachin hall", "Lachin corridor") in pairs
 
 
+def test_the_side_with_the_rarer_synonyms_is_the_spun_one() -> None:
+    swaps = [["agreed", "concurred"], ["violence", "brutality"], ["said", "stated"]]
+    link = provenance.CopyLink(5, 9, "spun", 1.0, {"substitutions": swaps})
+    assert provenance.spun_side(link) == 9  # the "origin" side swapped in the rarer words
+    flipped = [[b, a] for a, b in swaps]
+    assert (
+        provenance.spun_side(provenance.CopyLink(5, 9, "spun", 1.0, {"substitutions": flipped}))
+        == 5
+    )
+    # Too few pairs, or words of like frequency, decide nothing.
+    assert (
+        provenance.spun_side(provenance.CopyLink(5, 9, "spun", 1.0, {"substitutions": swaps[:2]}))
+        is None
+    )
+    alike = [["reporters", "journalists"], ["began", "started"], ["big", "large"]]
+    assert (
+        provenance.spun_side(provenance.CopyLink(5, 9, "spun", 1.0, {"substitutions": alike}))
+        is None
+    )
+
+
+def test_a_longer_spun_copy_ingested_second_is_still_the_copy(tmp_path: Path) -> None:
+    # Synonyms no spinner list holds, longer than the words they replace: by length alone the
+    # spun text would be the origin; its rarer words make it the copy.
+    origin = (
+        "Serbia recalled its envoy on Tuesday and accused Kosovo of provoking violence in "
+        "the north after police raided four town halls. Officials told reporters the raids "
+        "were lawful. The European Union urged calm and criticised both governments, and "
+        "NATO said its soldiers were ready. Hungary criticised the bloc's response."
+    )
+    swaps = [("recalled", "withdrew"), ("provoking violence", "inciting brutality"),
+             ("raided", "stormed"), ("reporters", "journalists"),
+             ("urged calm", "pressed for calm"), ("criticised both", "castigated both"),
+             ("were ready", "were prepared")]  # fmt: skip
+    spun = origin
+    for a, b in swaps:
+        spun = spun.replace(a, b)
+    (tmp_path / "a.txt").write_text("Envoy recalled\n\n" + origin + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Envoy recalled\n\n" + spun + "\n", encoding="utf-8")
+    store = _ingest(tmp_path / "s.db", [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
+    ids = {
+        Path(a.source_path).name: a.id
+        for a in store.load_articles(store.articles_pending("none", "0"))
+    }
+    links = store.copy_group_links([ids["a.txt"], ids["b.txt"]])
+    assert [(r["copy_id"], r["origin_id"], r["link_type"]) for r in links] == [
+        (ids["b.txt"], ids["a.txt"], "spun")
+    ]
+    store.close()
+
+
 def test_index_proposes_the_copy_and_not_an_unrelated_text() -> None:
     index = provenance.CopyIndex()
     index.add(provenance.fingerprint(_article(1, ORIGIN)))

@@ -662,6 +662,13 @@ def _resolve_origins(store: Store, article_ids: list[int]) -> None:
         for f in store.origin_facts(members)
     }
     words = {r["article_id"]: r["n_words"] for r in store.iter_fingerprints(members, True)}
+    for k in links:
+        # A spun pair whose synonyms show who spun ranks that side as derived, whatever its
+        # length (spun text is often the longer).
+        side = provenance.spun_side(k) if k.link_type == "spun" else None
+        if side is not None and side in facts:
+            spun = max(facts[side].spun, provenance.SIGNAL_THRESHOLD)
+            facts[side] = replace(facts[side], spun=spun)
     ranks = {i: provenance.origin_rank(c) for i, c in facts.items()}
     origins: list[tuple[int, int, int, str]] = []
     for group in provenance.copy_groups(members, [(k.copy_id, k.origin_id) for k in links]):

@@ -37,7 +37,7 @@ from datasketch import LeanMinHash, MinHashLSH
 from .data import data_path, load_yaml
 from .model import Article
 
-VERSION = "1"
+VERSION = "2"  # 2: a spun pair is oriented by the rarity of its synonyms
 
 LINK_TYPES = ("exact", "near", "partial", "spun", "rewrite")
 NUM_PERM = 128
@@ -541,6 +541,42 @@ def substitutions(copy_text: str, origin_text: str, max_len: int = 4) -> list[tu
             seen.add(key)
             pairs.append(key)
     return pairs
+
+
+# Which side of a spun pair did the spinning. Spinners swap common words for rarer
+# synonyms ("agreed" -> "concurred", "violence" -> "brutality"): the side whose substituted
+# words are rarer on average (Zipf scale: log10 of occurrences per billion words; wordfreq's
+# English list) is the copy. Too few substitutions, or too small a difference, decide nothing.
+SPUN_SIDE_MIN_PAIRS = 3
+SPUN_SIDE_MARGIN = 0.2  # Zipf units: a factor of about 1.6 in frequency
+
+
+def spun_side(link: CopyLink) -> int | None:
+    """The article of a spun link that swapped in the rarer words, or None if unclear."""
+    pairs = link.evidence.get("substitutions") or []
+    copy_words: list[str] = []
+    origin_words: list[str] = []
+    stop = function_words()
+    for copy_phrase, origin_phrase in pairs:
+        a = set(re.findall(r"[^\W\d_]+", str(copy_phrase).lower())) - stop
+        b = set(re.findall(r"[^\W\d_]+", str(origin_phrase).lower())) - stop
+        copy_words.extend(a - b)
+        origin_words.extend(b - a)
+    if len(pairs) < SPUN_SIDE_MIN_PAIRS or not copy_words or not origin_words:
+        return None
+    copy_zipf = _mean_zipf(copy_words)
+    origin_zipf = _mean_zipf(origin_words)
+    if origin_zipf - copy_zipf >= SPUN_SIDE_MARGIN:
+        return link.copy_id
+    if copy_zipf - origin_zipf >= SPUN_SIDE_MARGIN:
+        return link.origin_id
+    return None
+
+
+def _mean_zipf(words: Sequence[str]) -> float:
+    from wordfreq import zipf_frequency
+
+    return sum(zipf_frequency(w, "en") for w in words) / len(words)
 
 
 # --- canonical origin ---------------------------------------------------------------------
