@@ -255,6 +255,10 @@ def test_the_army_is_the_army_named_before(matcher: actors.ActorMatcher) -> None
     # The first bare "army" has one antecedent (Sudan's); the second has two countries'
     # forces in view and stays unresolved, so it is no mention.
     assert armies == [("army", "SDNMIL", "coref")]
+    chief = mentions(
+        matcher, "Sudan's army fought on. Army chief Abdel Fattah al-Burhan spoke to reporters."
+    )
+    assert [(m.actor_code, m.kind) for m in chief if "Burhan" in m.text] == [("SDNMIL", "person")]
 
 
 def test_a_dateline_place_is_where_the_story_was_filed(matcher: actors.ActorMatcher) -> None:

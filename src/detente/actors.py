@@ -1028,38 +1028,61 @@ class _Reader:
         """ "Sudan's army ... The army launched air strikes": a bare "the army" (or "the
         parliament", "the rebels") is the body of that kind the last sentences named, when
         they named it for one country only; with two countries' armies in view it stays
-        unresolved (no guess)."""
+        unresolved (no guess). So is the body of an unknown person described by it alone
+        ("army chief Abdel Fattah al-Burhan" after "Sudan's army": SDNMIL)."""
         result = list(resolved)
         seen: list[Mention] = []
         for n, (chunk, mention) in enumerate(result):
-            if mention is not None:
+            items = chunk.items
+            if mention is None:
+                bare = (
+                    len(items) == 1
+                    and items[0].category == "institution"
+                    and chunk.start > 0
+                    and self.doc[chunk.start - 1].lower_ == "the"
+                )
+                role = items[0].value if bare else None
+                here = self._mention(chunk, kind="institution")
+            elif mention.kind == "person" and mention.actor_code is None:
+                bodies = [i.value for i in items if i.category == "institution"]
+                role = bodies[0] if len(bodies) == 1 else None
+                here = mention
+            else:
                 seen.append(mention)
                 continue
-            items = chunk.items
-            if (
-                len(items) != 1
-                or items[0].category != "institution"
-                or items[0].value not in _DEFINITE_ROLES
-                or chunk.start == 0
-                or self.doc[chunk.start - 1].lower_ != "the"
-            ):
+            body = self._named_body(seen, role, here.sentence) if role else None
+            if body is None:
+                if mention is not None:
+                    seen.append(mention)
                 continue
-            role = items[0].value
-            here = self._mention(chunk, kind="institution")
-            recent = [
-                m
-                for m in seen
-                if m.country
-                and m.kind not in ("person", "role")  # a body, not its speaker
-                and m.actor_code == f"{m.country}{role}"
-                and here.sentence - m.sentence <= _DEFINITE_REACH
-            ]
-            if len({m.country for m in recent}) != 1:
-                continue
-            found = self._copy(recent[-1], here.start, here.end, 0.7)
+            if mention is None:
+                found = self._copy(body, here.start, here.end, 0.7)
+            else:
+                found = replace(
+                    mention,
+                    actor_code=body.actor_code,
+                    country=body.country,
+                    method="title+coref",
+                    confidence=0.6,
+                )
             result[n] = (chunk, found)
             seen.append(found)
         return result
+
+    @staticmethod
+    def _named_body(seen: list[Mention], role: str, sentence: int) -> Mention | None:
+        """The latest body of ``role`` named in the last sentences, if for one country only."""
+        if role not in _DEFINITE_ROLES:
+            return None
+        recent = [
+            m
+            for m in seen
+            if m.country
+            and m.kind not in ("person", "role")  # a body, not its speaker
+            and m.actor_code == f"{m.country}{role}"
+            and sentence - m.sentence <= _DEFINITE_REACH
+        ]
+        return recent[-1] if len({m.country for m in recent}) == 1 else None
 
     def _bodies_in(self, chunk: _Chunk) -> list[Mention]:
         found = []
