@@ -491,7 +491,7 @@ def events_command(
 def explain(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> None:
     """Every sentence of an article, its event candidates, and why each was coded or not."""
     from .events import extract_events
-    from .nlp import load_pipeline
+    from .nlp import load_parser
 
     with open_store() as store:
         loaded = store.load_articles([article_id])
@@ -504,7 +504,7 @@ def explain(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> N
     if not sentences:
         err_console.print("no sentences stored for this article: run the actor stage first")
         raise typer.Exit(1)
-    nlp = load_pipeline(state.settings.spacy_model, ("ner",))
+    nlp = load_parser(state.settings.spacy_model)
     result = extract_events(article, sentences, mentions, nlp)
     by_sentence: dict[int, list[Any]] = {}
     for c in result.candidates:

@@ -276,7 +276,7 @@ def _events_work(
     """The events of a unit of articles (no store): (article id, events) for each article
     coded, and an error line for each that failed. Runs here or in a worker process."""
     from . import events
-    from .nlp import load_pipeline
+    from .nlp import load_parser
 
     n, inputs = unit
     lexicon = events.dictionary()
@@ -284,7 +284,7 @@ def _events_work(
     pairs = zip(inputs, selected, strict=True)
     texts = [a.text[s.start : s.end] for (a, _, _), sel in pairs for s in sel]
     # The parser is loaded only when something is worth parsing.
-    nlp = load_pipeline(settings.spacy_model, ("ner",)) if texts else None
+    nlp = load_parser(settings.spacy_model) if texts else None
     docs = iter(nlp.pipe(texts, batch_size=256)) if nlp is not None else iter([])
     coded: list[tuple[int, list[Any]]] = []
     failures: list[str] = []
@@ -305,10 +305,10 @@ def _events_work(
 
 def _preload_events(settings: Settings) -> None:
     from . import events
-    from .nlp import load_pipeline
+    from .nlp import load_parser
 
     events.dictionary()
-    load_pipeline(settings.spacy_model, ("ner",))
+    load_parser(settings.spacy_model)
 
 
 def regroup_events(store: Store) -> int:
