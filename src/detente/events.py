@@ -1133,8 +1133,9 @@ def _is_past(token: Any) -> bool:
     return any(t.tag_ in ("VBD", "VBN") for t in tokens)
 
 
-def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) -> EventDate:
-    """The date of the time expression in the trigger's own phrase, else the sentence's."""
+def _event_date(ctx: _Context, trigger: Any, scoped: Any, modality: str) -> EventDate:
+    """The date of the time expression in the phrase of ``scoped`` (``_scope``: the trigger
+    word, ``trigger`` being where its modality was read), else the sentence's."""
     text = ctx.doc.text
     future = modality in ("future", "planned")
     expressions = time_expressions(text, ctx.article.published, future)
@@ -1144,6 +1145,7 @@ def _event_date(ctx: _Context, trigger: Any, scope: list[Any], modality: str) ->
             e for e in expressions if not any(a <= e.start and e.end <= b for a, b in others)
         ]
     if expressions:
+        scope = _scope(scoped)
         lo = min(t.idx for t in scope)
         hi = max(t.idx + len(t.text) for t in scope)
         inside = [e for e in expressions if lo <= e.start and e.end <= hi]
@@ -1236,15 +1238,17 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     coded_verbs: set[int] = set()
     appeals: dict[int, Any] = {}  # verbs coded as an appeal or demand (02, 10)
     # Verbs first (they may consume the nouns of light-verb phrases), higher clauses first.
-    order = sorted(
-        ctx.doc,
-        key=lambda t: (t.pos_ not in ("VERB", "AUX"), len(list(t.ancestors)), t.i),
-    )
-    for tok in order:
+    triggers = []
+    for tok in ctx.doc:
         lemma = tok.lemma_.lower()
         is_verb = tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs
         is_noun = tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns
-        if not (is_verb or is_noun) or tok.i in consumed:
+        if is_verb or is_noun:
+            triggers.append((not is_verb, len(list(tok.ancestors)), tok.i, tok, lemma, is_verb))
+    triggers.sort(key=lambda t: t[:3])
+    for _, _, _, tok, lemma, is_verb in triggers:
+        is_noun = not is_verb
+        if tok.i in consumed:
             continue
         if is_verb and lemma in lex.auxiliary_verbs and _has_trigger_complement(tok, lex):
             continue
@@ -1382,7 +1386,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             how = f"{how}; target from context" if targets else how
         if is_verb and info.root in _APPEAL_ROOTS:
             appeals[tok.i] = tok
-        date = _event_date(ctx, modality_token, _scope(tok), modality)
+        date = _event_date(ctx, modality_token, tok, modality)
         location = find_location(ctx.doc.text)
         if (
             info.root in _MEETING_ROOTS
