@@ -57,6 +57,10 @@ ACTORS = {
     "Sudan's army": ("SDNMIL", "SDN", "institution"),
     "Rapid Support Forces": ("SDNREB", "SDN", "group"),
     "Saudi Arabia": ("SAU", "SAU", "country"),
+    "Hungary": ("HUN", "HUN", "country"),
+    "Egypt": ("EGY", "EGY", "country"),
+    "Taiwan": ("TWN", "TWN", "country"),
+    "Nancy Pelosi": ("USALEG", "USA", "person"),
     "Kenya": ("KEN", "KEN", "country"),
     "Indian troops": ("INDMIL", "IND", "institution"),
     "Pakistani troops": ("PAKMIL", "PAK", "institution"),
@@ -349,6 +353,25 @@ def test_the_parties_of_a_conflict_are_those_seen_fighting(nlp: Any) -> None:
     # Once two countries are seen using force against each other, they are the parties.
     fought = triples(code(nlp, talks + "Azerbaijan attacked Armenia. Russia offered to mediate."))
     assert {t for s, c, t in fought if c == "039"} == {"ARM", "AZE"}
+
+
+def test_parties_in_dispute_blocked_aid_doers_of_visits_and_synonyms(nlp: Any) -> None:
+    # Two sides seen in dispute (an accusation, no fighting) are the parties a mediator's
+    # offer is aimed at; "a new round of negotiations" is the act, not its addressee.
+    text = (
+        "Sudan's army accused the Rapid Support Forces of violating the truce. "
+        "Egypt offered to host a new round of negotiations."
+    )
+    offered = triples(code(nlp, text))
+    assert {t for s, c, t in offered if s == "EGY" and c == "039"} == {"SDNMIL", "SDNREB"}
+    # Blocking aid for someone stops it; the of-phrase of a visit is the visitor.
+    assert ("HUN", "162", "UKR") in triples(
+        code(nlp, "Hungary blocked a European aid package for Ukraine.")
+    )
+    visit = triples(code(nlp, "The visit of Nancy Pelosi to Taiwan angered the region."))
+    assert ("USALEG", "042", "TWN") in visit
+    # A word after the trigger matches its synonym ("cut aid" is "cut assistance").
+    assert ("RUS", "162", "ARM") in triples(code(nlp, "Russia cut its assistance to Armenia."))
 
 
 def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:
@@ -889,7 +912,7 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 def test_seed_acceptance(tmp_path: Path) -> None:
-    # Measured with coder detente-events-5: recall 0.81 (29 of 36), 1.50 events per gold
+    # Measured with coder detente-events-6: recall 0.81 (29 of 36), 1.50 events per gold
     # event (54 for 36), precision 0.61, dated 0.97.
     result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
@@ -903,7 +926,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-5: recall 0.25 (113 of 447), precision 0.56, dated 0.91.
+    # Measured with coder detente-events-6: recall 0.26 (114 of 447), precision 0.57, dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

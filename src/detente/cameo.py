@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -113,6 +114,7 @@ class Dictionary:
     meaning_changing_particles: frozenset[str]
     accusation_verbs: frozenset[str]
     situation_nouns: frozenset[str]
+    doer_of_nouns: frozenset[str]
     collective_parties: frozenset[str]
     collective_modifiers: frozenset[str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
@@ -144,13 +146,23 @@ class Dictionary:
         return sum(len(p) for p in self.verbs.values()) + sum(len(p) for p in self.nouns.values())
 
 
-def parse_pattern(code: str, kind: str, text: str) -> Pattern:
+def parse_pattern(
+    code: str, kind: str, text: str, synonyms: Mapping[str, frozenset[str]] | None = None
+) -> Pattern:
+    """A pattern from its text; each word after the trigger also matches its ``synonyms``
+    ("offer to host talk" matches "offered to host negotiations")."""
     parts = text.lower().split()
     if not parts:
         raise ValueError(f"empty pattern for code {code}")
     words: list[frozenset[str] | str] = []
     for part in parts[1:]:
-        words.append(TARGET_SLOT if part == "x" else frozenset(part.split("|")))
+        if part == "x":
+            words.append(TARGET_SLOT)
+            continue
+        lemmas = frozenset(part.split("|"))
+        for lemma in list(lemmas):
+            lemmas |= (synonyms or {}).get(lemma, frozenset())
+        words.append(lemmas)
     return Pattern(code, kind, text, frozenset(parts[0].split("|")), tuple(words))
 
 
@@ -171,6 +183,13 @@ def _inflections(lemma: str) -> set[str]:
 
 
 def build_dictionary(data: dict[str, object]) -> Dictionary:
+    raw_synonyms = data.get("word_synonyms") or {}
+    if not isinstance(raw_synonyms, dict):
+        raise ValueError("word_synonyms: expected a mapping of word to words")
+    synonyms = {
+        str(k).lower(): frozenset(str(w).lower() for w in v) for k, v in raw_synonyms.items()
+    }
+
     def patterns(section: str, kind: str) -> dict[str, tuple[Pattern, ...]]:
         raw = data.get(section) or {}
         if not isinstance(raw, dict):
@@ -179,7 +198,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         for code, texts in raw.items():
             code_info(str(code))  # every code must exist in the codebook
             for text in texts:
-                pattern = parse_pattern(str(code), kind, str(text))
+                pattern = parse_pattern(str(code), kind, str(text), synonyms)
                 for head in pattern.head:
                     by_head.setdefault(head, []).append(pattern)
                 parts = str(text).lower().split()
@@ -187,9 +206,12 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
                     # "humanitarian aid", "military aid": in English the noun that heads the
                     # phrase is the last word, so the pattern is found from it too (its
                     # modifiers precede it).
+                    modifiers = parse_pattern(
+                        str(code), kind, " ".join(["-", *parts[:-1]]), synonyms
+                    )
                     headed = Pattern(
                         str(code), kind, str(text), frozenset(parts[-1].split("|")),
-                        tuple(frozenset(p.split("|")) for p in parts[:-1]),
+                        modifiers.words,
                     )  # fmt: skip
                     for head in headed.head:
                         by_head.setdefault(head, []).append(headed)
@@ -243,6 +265,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         meaning_changing_particles=words("meaning_changing_particles"),
         accusation_verbs=words("accusation_verbs"),
         situation_nouns=words("situation_nouns"),
+        doer_of_nouns=words("doer_of_nouns"),
         collective_parties=words("collective_parties"),
         collective_modifiers=words("collective_modifiers"),
         trigger_forms=frozenset(forms),

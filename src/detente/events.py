@@ -31,7 +31,7 @@ from .event_dates import publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-5"
+CODER_VERSION = "detente-events-6"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -169,6 +169,10 @@ class _Context:
     # Pairs of countries seen using force against each other earlier in the article (18-20);
     # in a civil war, pairs of one country's bodies by full code ("SDNMIL", "SDNREB").
     fighting: list[tuple[str, str]] = field(default_factory=list)
+    # Pairs seen in a conflictual act short of force (11-17: accusations, rejections,
+    # threats, sanctions) against each other, kept the same way: the parties of a dispute
+    # when none fought ("the army accused the RSF of violating the truce").
+    disputing: list[tuple[str, str]] = field(default_factory=list)
     # The latest mention of each actor code named before this sentence (groups too): the
     # sides of a civil war.
     previous_bodies: dict[str, Mention] = field(default_factory=dict)
@@ -291,13 +295,14 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
         latest[country] = (position, m)
         by_sentence.setdefault(m.sentence, set()).add(country)
     # The parties of a conflict are those already seen fighting each other in the article
-    # (the most recent such pair), else those last seen doing a mutual cooperative act; else
+    # (the most recent such pair), else in dispute with each other, else those last seen
+    # doing a mutual cooperative act; else
     # they are named together: the pair named in the most sentences together wins, then the
     # most named countries.
-    for seen_pairs in (ctx.fighting, ctx.together):
+    for seen_pairs in (ctx.fighting, ctx.disputing, ctx.together):
         # A pair of countries, or of one country's bodies ("SDNMIL", "SDNREB").
         named = dict(latest)
-        if seen_pairs is ctx.fighting:
+        if seen_pairs is not ctx.together:
             bodies = ctx.previous_bodies
             named.update((c, (m.start, m)) for c, m in bodies.items() if c not in latest)
         usable = [
@@ -1557,6 +1562,16 @@ def _noun_arguments(
             for obj in child.children:
                 if obj.dep_ == "pobj":
                     sources, how = _actors_of(ctx, obj), "by-phrase"
+        if (
+            not sources
+            and child.dep_ == "prep"
+            and child.lower_ == "of"
+            and noun.lemma_.lower() in ctx.lexicon.doer_of_nouns
+        ):
+            # "the visit of the US speaker to Taiwan": who visits.
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    sources, how = _actors_of(ctx, obj), "of-phrase (the doer)"
     if not sources and conflictual:
         sources, how = _agent_of_noun(ctx, noun)
     if not sources and conflictual:
@@ -1721,6 +1736,15 @@ def _unresolved_addressee(
         # tagged an adjective.
         if obj.i in matched_ids or obj.lemma_.lower() in lex.nouns:
             continue
+        if any(
+            prep.lower_ == "of"
+            and any(o.i in matched_ids or o.lemma_.lower() in lex.nouns for o in prep.children)
+            for prep in obj.children
+            if prep.dep_ == "prep"
+        ):
+            # "host a new round of talks", "impose a package of sanctions": the act itself,
+            # counted or bundled, not someone it is aimed at.
+            continue
         if obj.pos_ in ("NOUN", "PROPN", "ADJ"):
             # People ("the communities", "his visitors", "other countries") or a thing whose
             # owner is not named ("welcomed the decision"): whom the act is aimed at is
@@ -1811,6 +1835,7 @@ def code_article(
     people: list[Mention] = []
     countries: list[Mention] = []
     fighting: list[tuple[str, str]] = []
+    disputing: list[tuple[str, str]] = []
     bodies: dict[str, Mention] = {}
     together: list[tuple[str, str]] = []
     accusations: list[tuple[str, Mention]] = []
@@ -1821,6 +1846,7 @@ def code_article(
         if doc is not None and not sentence.is_caption:
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             ctx.fighting = list(fighting)
+            ctx.disputing = list(disputing)
             ctx.previous_bodies = dict(bodies)
             ctx.together = list(together)
             ctx.accusations = accusations
@@ -1828,19 +1854,15 @@ def code_article(
             result.events.extend(events)
             result.candidates.extend(candidates)
             for e in counted(events):
-                a, b = e.source_code[:3], (e.target_code or "")[:3]
                 if e.root == "11":
                     accuser = next((m for m in own if m.start == e.source_start), None)
                     accused = next((m for m in own if m.start == e.target_start), None)
                     if accuser and accused and _country(accuser) != _country(accused):
                         accusations.append((_country(accused), accuser))
-                if e.root >= "18" and b and a != b:
-                    fighting = _latest_last(fighting, (min(a, b), max(a, b)))
-                elif e.root >= "18" and e.target_code and e.source_code != e.target_code:
-                    # A civil war: the army and the rebels of one country are its parties
-                    # (kept by full code; by country they would be one).
-                    codes = sorted((e.source_code, e.target_code))
-                    fighting = _latest_last(fighting, (codes[0], codes[1]))
+                if e.root >= "18":
+                    fighting = _conflict_pairs(fighting, e)
+                elif "11" <= e.root <= "17":
+                    disputing = _conflict_pairs(disputing, e)
             for pair in _mutual_pairs(counted(events)):
                 together = _latest_last(together, pair)
         if not sentence.is_caption:
@@ -1852,6 +1874,18 @@ def code_article(
     result.events = _dedupe(result.events)
     result.events = _one_per_article(result.events)
     return result
+
+
+def _conflict_pairs(pairs: list[tuple[str, str]], event: Event) -> list[tuple[str, str]]:
+    """``pairs`` with the two sides of ``event`` last: two countries, or in a civil war the
+    army and the rebels of one country (kept by full code; by country they would be one)."""
+    a, b = event.source_code[:3], (event.target_code or "")[:3]
+    if b and a != b:
+        return _latest_last(pairs, (min(a, b), max(a, b)))
+    if event.target_code and event.source_code != event.target_code:
+        codes = sorted((event.source_code, event.target_code))
+        return _latest_last(pairs, (codes[0], codes[1]))
+    return pairs
 
 
 def _latest_last(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> list[tuple[str, str]]:
