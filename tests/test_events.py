@@ -61,6 +61,8 @@ ACTORS = {
     "Egypt": ("EGY", "EGY", "country"),
     "Taiwan": ("TWN", "TWN", "country"),
     "Nancy Pelosi": ("USALEG", "USA", "person"),
+    "Beijing": ("CHNGOV", "CHN", "place"),
+    "Japan": ("JPN", "JPN", "country"),
     "Kenya": ("KEN", "KEN", "country"),
     "Indian troops": ("INDMIL", "IND", "institution"),
     "Pakistani troops": ("PAKMIL", "PAK", "institution"),
@@ -372,6 +374,17 @@ def test_parties_in_dispute_blocked_aid_doers_of_visits_and_synonyms(nlp: Any) -
     assert ("USALEG", "042", "TWN") in visit
     # A word after the trigger matches its synonym ("cut aid" is "cut assistance").
     assert ("RUS", "162", "ARM") in triples(code(nlp, "Russia cut its assistance to Armenia."))
+
+
+def test_where_a_verbal_act_happens_and_when_are_not_its_target(nlp: Any) -> None:
+    # A city where a protest is lodged is not whom it is aimed at; the city of a meeting is
+    # its host, whom cancelling it snubs.
+    assert ("JPN", "114", None) in triples(code(nlp, "Japan lodged a protest in Beijing."))
+    cancelled = triples(code(nlp, "Armenia cancelled a meeting in Moscow."))
+    assert any(s == "ARM" and c.startswith("12") and t == "RUSGOV" for s, c, t in cancelled)
+    # "on Monday" fills no "fire on X": the act is coded, not rejected for an odd target.
+    fired = triples(code(nlp, "Azerbaijan fired a missile on Monday."))
+    assert ("AZE", "194", None) in fired
 
 
 def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:

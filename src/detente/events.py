@@ -625,6 +625,36 @@ def _local_tokens(head: Any) -> list[Any]:
     return sorted(result, key=lambda t: t.i)
 
 
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+_MONTHS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec"}
+)  # fmt: skip
+_TIME_NOUNS = frozenset(
+    {"day", "night", "morning", "afternoon", "evening", "week", "weekend", "month", "year",
+     "hour", "minute", "decade", "century", "dawn", "dusk", "midnight", "noon", "anniversary",
+     "eve"}
+)  # fmt: skip
+
+
+def _temporal_phrase(prep: Any) -> bool:
+    """Whether the preposition's object says when ("on Monday", "in March", "in 2019", "at
+    night", "on the eve of ..."), not to whom or what."""
+    for obj in prep.children:
+        if obj.dep_ != "pobj":
+            continue
+        lower = obj.lower_
+        if lower in _WEEKDAYS or lower in _MONTHS or obj.lemma_.lower() in _TIME_NOUNS:
+            return True
+        return bool(
+            obj.like_num and lower.isdigit() and len(lower) == 4 and lower[:2] in ("19", "20")
+        )
+    return False
+
+
 def _match(
     pattern: Pattern, head: Any, local: list[tuple[Any, int, str, str]]
 ) -> tuple[list[Any], Any | None] | None:
@@ -649,6 +679,9 @@ def _match(
             if not settings_allowed and tok.dep_ == "pobj" and tok.head.lower_ == "at":
                 # "ending two years of war, at talks in Pretoria": where it happens, not
                 # the act's object ("end talks").
+                continue
+            if tok.dep_ == "prep" and _temporal_phrase(tok):
+                # "fired a missile on Monday" is no "fire on X": the phrase says when.
                 continue
             if lemma in word or lower in word:
                 found = tok
@@ -856,6 +889,31 @@ _VENUE_PHRASES = tuple(f"'{p}'" for p in ("in", "at", "inside", "across", "throu
 _ABOUT_PHRASES = (_INSIDE_OBJECT,) + tuple(
     f"'{p}'" for p in ("on", "over", "in", "about", "inside", "across", "throughout", "of", "at")
 )
+
+
+_LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "inside", "across", "throughout"})
+# How a target found in a phrase of the act or its object was found.
+_VENUE_FOUND = (*_VENUE_PHRASES, _INSIDE_OBJECT)
+
+
+def _is_venue(ctx: _Context, m: Mention) -> bool:
+    """Whether ``m`` names a place (a city or region, as the actor stage resolved it, not a
+    government by metonymy) as where something happens: the object of "in", "at" ... that
+    does not say where a meeting is."""
+    if m.kind != "place":
+        return False
+    token = _token_at(ctx, m)
+    while (
+        token is not None and token.dep_ in ("compound", "amod", "nmod") and token.head is not token
+    ):
+        token = token.head
+    if token is None or token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_PREPOSITIONS:
+        return False
+    # "cancelled a meeting in Moscow": the place of a meeting is its host, whom cancelling
+    # or boycotting it is aimed at.
+    described = token.head.head
+    meeting = any(p.code[:2] == "04" for p in ctx.lexicon.nouns.get(described.lemma_.lower(), ()))
+    return not meeting
 
 
 def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
@@ -1401,6 +1459,19 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             # "agreed in Nairobi", "signed a declaration in the Saudi city of Jeddah": where
             # a meeting or an agreement takes place is no party to it.
             targets = []
+        elif (
+            info.root < "16"
+            and targets
+            and all(t.how.startswith(_VENUE_FOUND) and _is_venue(ctx, t.mention) for t in targets)
+        ):
+            # "lodged a protest through diplomatic channels in Beijing", "rallied in Moscow":
+            # a city or region where a verbal act or a protest happens is not whom it is
+            # aimed at (force, sanctions and broken ties do fall on the place: "shelled
+            # Stepanakert", "closed its embassy in Moscow").
+            targets = []
+            if info.code.startswith(_DIRECTED_CODES):
+                targets = _context_opponent(ctx, sources)
+                how = f"{how}; target from context" if targets else how
         n_parties = len({a.mention.actor_code for a in sources})
         if (
             n_parties >= 2
