@@ -387,6 +387,17 @@ def test_where_a_verbal_act_happens_and_when_are_not_its_target(nlp: Any) -> Non
     assert ("AZE", "194", None) in fired
 
 
+def test_a_retold_object_and_another_verbs_preposition_make_no_second_act(nlp: Any) -> None:
+    # "ceasefire" is the object of the agreement coded at "agreed": "observe" retells it.
+    agreed = code(nlp, "Armenia and Azerbaijan agreed to strictly observe the ceasefire.")
+    assert {e.trigger for e in agreed.events} == {"agreed"}
+    assert any("already coded" in c.reason for c in agreed.candidates if c.trigger == "observe")
+    # "with the mission" belongs to "cooperate", not to an "agree with X".
+    cooperate = code(nlp, "Azerbaijan agreed to cooperate with the mission.")
+    assert not any(e.code == "019" for e in cooperate.events)
+    assert any(e.trigger == "cooperate" for e in cooperate.events)
+
+
 def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:
     # "condemned Armenia's decision" is a literal criticism (of Armenia); "seized the
     # chance" is figurative. Whose decision "the decision" was is unknown: no event.
@@ -939,7 +950,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-6: recall 0.26 (114 of 447), precision 0.57, dated 0.91.
+    # Measured with coder detente-events-6: recall 0.26 (114 of 447), precision 0.58, dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

@@ -683,6 +683,15 @@ def _match(
             if tok.dep_ == "prep" and _temporal_phrase(tok):
                 # "fired a missile on Monday" is no "fire on X": the phrase says when.
                 continue
+            if (
+                tok.dep_ == "prep"
+                and tok.head.pos_ in ("VERB", "AUX")
+                and tok.head.i != head.i
+                and all(tok.head.i != m.i for m in matched)
+            ):
+                # "agreed to cooperate with the mission" is no "agree with X": the
+                # preposition belongs to another verb.
+                continue
             if lemma in word or lower in word:
                 found = tok
                 break
@@ -1364,6 +1373,13 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why))
             continue
         pattern, matched, slot_token = best
+        taken = next((t for t in matched if t.i in consumed and t.pos_ in ("NOUN", "PROPN")), None)
+        if taken is not None:
+            # "agreed to strictly observe a ceasefire": "ceasefire" is already the object of
+            # the act coded at "agreed"; "observe" retells that act, it is not a second one.
+            reason = f"its pattern's object '{taken.text}' belongs to an act already coded"
+            candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
+            continue
         figurative = _figurative(ctx, tok, pattern, matched) if is_verb else None
         if figurative is not None:
             candidates.append(
