@@ -400,7 +400,7 @@ def _participle_target(ctx: _Context, verb: Any) -> list[_Actor]:
     """A participle modifying an object noun: "[the two sides] signed a ceasefire brokered
     by Moscow" - the act falls on those who hold the noun (the governing verb's subject)."""
     noun = verb.head
-    if verb.dep_ != "acl" or noun is verb or noun.dep_ not in ("dobj", "nsubjpass"):
+    if verb.dep_ != "acl" or noun.i == verb.i or noun.dep_ not in ("dobj", "nsubjpass"):
         return []
     governor = noun.head
     if governor.pos_ not in ("VERB", "AUX"):
@@ -731,7 +731,7 @@ def _best_pattern(
     def reach(matched: list[Any]) -> int:
         return max((abs(t.i - head.i) for t in matched), default=0)
 
-    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local if tok is not head]
+    keyed = [(tok, tok.i, tok.lemma_.lower(), tok.lower_) for tok in local if tok.i != head.i]
     # Words present at all: most patterns of a verb lack one of theirs, and this check is
     # much cheaper than the ordered search.
     present = {lemma for _, _, lemma, _ in keyed} | {lower for _, _, _, lower in keyed}
@@ -785,7 +785,7 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
                 return actors, f"{how} (shared)"
     head = verb.head
     participle = verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX")
-    if (verb.dep_ in ("xcomp", "conj", "acomp") or participle) and head is not verb:
+    if (verb.dep_ in ("xcomp", "conj", "acomp") or participle) and head.i != verb.i:
         # "refused to sign" / "refused ... and criticized" / "said ..., accusing Paris of":
         # a controlled verb, a coordinated one or a participial adjunct without a subject
         # shares the subject of the head verb.
@@ -851,7 +851,7 @@ def _attack_noun(lex: Dictionary, token: Any) -> bool:
 
 def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     """Direct object, passive subject, dative, then objects of target prepositions."""
-    if head.dep_ == "relcl" and head.head is not head:
+    if head.dep_ == "relcl" and head.head.i != head.i:
         for child in head.children:
             if child.dep_ == "nsubjpass" and (child.tag_ == "WDT" or child.lower_ in _RELATIVE):
                 # "Azerbaijan, which is backed by Turkey": the relative pronoun stands for
@@ -913,7 +913,7 @@ def _is_venue(ctx: _Context, m: Mention) -> bool:
         return False
     token = _token_at(ctx, m)
     while (
-        token is not None and token.dep_ in ("compound", "amod", "nmod") and token.head is not token
+        token is not None and token.dep_ in ("compound", "amod", "nmod") and token.head.i != token.i
     ):
         token = token.head
     if token is None or token.dep_ != "pobj" or token.head.lower_ not in _LOCATIVE_PREPOSITIONS:
@@ -1048,7 +1048,7 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             if child.dep_ == "mark" and lemma in ("if", "unless"):
                 found.add("conditional")
         head = node.head
-        if head is node:
+        if head.i == node.i:
             break
         if node.dep_ == "pcomp" and head.lower_ in _KEPT_FROM_PREPOSITIONS:
             # "did not prevent Azerbaijan from attacking": the keeper's negation is no
@@ -1071,7 +1071,7 @@ def _modality(ctx: _Context, trigger: Any) -> str:
                 found.add("planned")
         if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
             found.add("opinion")
-        alleged = node.dep_ == "pcomp" and head.dep_ == "prep" and head.head is not head
+        alleged = node.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i
         if alleged and head.head.lemma_.lower() in lex.accusation_verbs:
             # "accused Armenia of making contradictory statements": what is alleged is
             # someone's claim, not a reported fact.
@@ -1127,7 +1127,7 @@ def _appeal_over(verb: Any, appeals: dict[int, Any]) -> Any | None:
     node = verb
     for _ in range(3):
         head = node.head
-        if head is node:
+        if head.i == node.i:
             return None
         if node.dep_ in ("xcomp", "ccomp"):
             return head if head.i in appeals else None
@@ -1160,7 +1160,7 @@ def _intent_shift(ctx: _Context, trigger: Any, code: str) -> tuple[str, str] | N
     node = trigger
     for _ in range(4):
         head = node.head
-        if head is node or node.dep_ not in ("xcomp", "acomp", "prep", "pcomp", "pobj"):
+        if head.i == node.i or node.dep_ not in ("xcomp", "acomp", "prep", "pcomp", "pobj"):
             return None
         lemma = head.lemma_.lower()
         if node.dep_ == "xcomp" or head.pos_ == "ADJ":
@@ -1178,7 +1178,7 @@ def _speech_governor(ctx: _Context, trigger: Any) -> Any | None:
     node = trigger
     for _ in range(10):
         head = node.head
-        if head is node:
+        if head.i == node.i:
             return None
         if node.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in ctx.lexicon.speech_verbs:
             return head
@@ -1200,7 +1200,7 @@ def _according_to(ctx: _Context) -> _Actor | None:
 
 def _is_past(token: Any) -> bool:
     tokens = [token, *token.children]
-    if token.head is not token and token.dep_ in ("xcomp", "pcomp", "acl", "dobj", "pobj"):
+    if token.head.i != token.i and token.dep_ in ("xcomp", "pcomp", "acl", "dobj", "pobj"):
         tokens.extend([token.head, *token.head.children])
     return any(t.tag_ in ("VBD", "VBN") for t in tokens)
 
@@ -1263,7 +1263,7 @@ def _other_nouns_clauses(doc: Any, trigger: Any) -> list[tuple[int, int]]:
         (clause.left_edge.idx, clause.right_edge.idx + len(clause.right_edge.text))
         for clause in doc
         if (clause.dep_ == "relcl" or (clause.dep_ == "acl" and clause.tag_ != "VBG"))
-        and clause.head is not trigger
+        and clause.head.i != trigger.i
         and not clause.left_edge.i <= trigger.i <= clause.right_edge.i
         and not (nominal and own[0] <= clause.i <= own[1])
     ]
@@ -1272,11 +1272,11 @@ def _other_nouns_clauses(doc: Any, trigger: Any) -> list[tuple[int, int]]:
 def _scope(trigger: Any) -> list[Any]:
     """The phrase a time expression must sit in to date this trigger."""
     tokens = list(trigger.subtree)
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.head is not trigger:
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.head.i != trigger.i:
         tokens.extend(trigger.head.subtree)
     # Adverbials of the governing clause ("In 2020, Azerbaijan launched ...") date it too.
     node = trigger
-    while node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "conj") and node.head is not node:
+    while node.dep_ in ("xcomp", "dobj", "pobj", "prep", "pcomp", "conj") and node.head.i != node.i:
         node = node.head
     for child in node.children:
         if child.dep_ in ("prep", "npadvmod", "advmod", "tmod"):
@@ -1665,7 +1665,7 @@ def _noun_arguments(
         sources, how = _origin(ctx, noun), "origin of the attack"
     modality_token = noun
     head = noun.head
-    if not sources and noun.dep_ == "appos" and head.dep_ == "dobj" and head.head is not head:
+    if not sources and noun.dep_ == "appos" and head.dep_ == "dobj" and head.head.i != head.i:
         # "Armenia multiplied signals - the expulsion of Russian journalists, ...": an event
         # noun in apposition to an object is one of the things its verb's subject did.
         governor = head.head
@@ -1681,7 +1681,7 @@ def _noun_arguments(
         sources, how = _subject(ctx, head)
         how = f"{how} of light verb '{head.lemma_}'"
         modality_token = head
-    elif head is not noun and head.pos_ in ("VERB", "AUX"):
+    elif head.i != noun.i and head.pos_ in ("VERB", "AUX"):
         modality_token = head
     # "subjected to an attack": the passive subject is the target.
     source_mentions = {a.mention for a in sources}
