@@ -398,6 +398,13 @@ def test_a_retold_object_and_another_verbs_preposition_make_no_second_act(nlp: A
     assert any(e.trigger == "cooperate" for e in cooperate.events)
 
 
+def test_withdrawing_a_bill_is_no_expulsion_and_dismissing_reports_is_a_denial(nlp: Any) -> None:
+    assert not code(nlp, "Georgia withdrew the bill on Thursday.").events
+    assert code(nlp, "Georgia withdrew its ambassador.").events  # the object is no bill
+    dismissed = triples(code(nlp, "Russia dismissed the accusations as speculation."))
+    assert any(s == "RUS" and c == "016" for s, c, _ in dismissed)
+
+
 def test_figurative_objects_only_for_material_acts_and_new_verb_patterns(nlp: Any) -> None:
     # "condemned Armenia's decision" is a literal criticism (of Armenia); "seized the
     # chance" is figurative. Whose decision "the decision" was is unknown: no event.
@@ -674,6 +681,20 @@ def test_time_expressions_resolve_against_publication(
 ) -> None:
     (found,) = time_expressions(f"It happened {text}.", _pub(published), future=False)
     assert (found.date.date, found.date.precision) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        ("earlier this week", ("2022-10-17", "2022-10-20")),
+        ("this week", ("2022-10-17", "2022-10-23")),
+        ("earlier this month", ("2022-10-01", "2022-10-20")),
+        ("earlier this year", ("2022-01-01", "2022-10-20")),
+    ],
+)
+def test_earlier_this_week_ends_at_publication(text: str, window: tuple[str, str]) -> None:
+    (found,) = time_expressions(f"Kyiv cut ties {text}.", _pub("2022-10-20"), future=False)
+    assert (found.date.window_start, found.date.window_end) == window
 
 
 def test_publication_window_never_dates_a_past_event_to_the_publication_day() -> None:

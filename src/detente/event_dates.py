@@ -182,16 +182,20 @@ def _resolve_relative(kind: str, m: re.Match[str], ref: Reference, future: bool)
         return _fuzzy(lo - timedelta(days=1), hi - timedelta(days=1), "relative")
     if kind == "today":
         return _fuzzy(lo, hi, "relative")
+    # "earlier this week/month/year": the period up to the publication day, not after it.
+    earlier = m.group(0).lower().startswith("earlier")
     if kind in ("this_week", "last_week"):
         shift = 7 if kind == "last_week" else 0
         first = lo - timedelta(days=lo.weekday() + shift)
         last = hi - timedelta(days=hi.weekday() + shift) + timedelta(days=6)
-        return _fuzzy(first, last, "relative")
+        return _fuzzy(first, min(last, hi) if earlier else last, "relative")
     if kind in ("this_month", "last_month"):
         lo_m = (lo.replace(day=1) - timedelta(days=1)) if kind == "last_month" else lo
         hi_m = (hi.replace(day=1) - timedelta(days=1)) if kind == "last_month" else hi
         first = period_bounds(lo_m.year, lo_m.month)[0]
         last = period_bounds(hi_m.year, hi_m.month)[1]
+        if earlier:
+            return _fuzzy(first, min(last, hi), "relative")
         if (lo_m.year, lo_m.month) == (hi_m.year, hi_m.month):
             return _window(first, last, "month", "relative")
         return _fuzzy(first, last, "relative")
@@ -199,6 +203,8 @@ def _resolve_relative(kind: str, m: re.Match[str], ref: Reference, future: bool)
         shift = 1 if kind == "last_year" else 0
         first = date(lo.year - shift, 1, 1)
         last = date(hi.year - shift, 12, 31)
+        if earlier:
+            return _fuzzy(first, min(last, hi), "relative")
         if lo.year == hi.year:
             return _window(first, last, "year", "relative")
         return _fuzzy(first, last, "relative")
