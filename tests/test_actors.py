@@ -234,9 +234,12 @@ def test_coordinated_nationalities_share_the_group_noun(matcher: actors.ActorMat
     text = (
         "Indian and Pakistani troops exchanged fire. Russian, Turkish and Iranian officials "
         "met. Armenian civilians and Azerbaijani soldiers were hurt. Georgia and Armenian "
-        "forces trained."
+        "forces trained. Iran summoned the British, French and German ambassadors."
     )
     codes = coded(mentions(matcher, text))
+    # A role noun passes down a list too.
+    assert ("British", "GBRGOV") in codes and ("French", "FRAGOV") in codes
+    assert ("German ambassadors", "DEUGOV") in codes
     assert ("Indian", "INDMIL") in codes and ("Pakistani troops", "PAKMIL") in codes
     assert ("Russian", "RUSGOV") in codes and ("Turkish", "TURGOV") in codes
     assert ("Iranian officials", "IRNGOV") in codes

@@ -63,6 +63,9 @@ ACTORS = {
     "Nancy Pelosi": ("USALEG", "USA", "person"),
     "Beijing": ("CHNGOV", "CHN", "place"),
     "Japan": ("JPN", "JPN", "country"),
+    "British": ("GBRGOV", "GBR", "role"),
+    "French": ("FRAGOV", "FRA", "role"),
+    "German ambassadors": ("DEUGOV", "DEU", "role"),
     "Kenya": ("KEN", "KEN", "country"),
     "Indian troops": ("INDMIL", "IND", "institution"),
     "Pakistani troops": ("PAKMIL", "PAK", "institution"),
@@ -396,6 +399,11 @@ def test_a_retold_object_and_another_verbs_preposition_make_no_second_act(nlp: A
     cooperate = code(nlp, "Azerbaijan agreed to cooperate with the mission.")
     assert not any(e.code == "019" for e in cooperate.events)
     assert any(e.trigger == "cooperate" for e in cooperate.events)
+
+
+def test_a_listed_first_modifier_is_one_of_the_coordinated_groups(nlp: Any) -> None:
+    found = triples(code(nlp, "Iran summoned the British, French and German ambassadors."))
+    assert {t for s, c, t in found if s == "IRN"} == {"GBRGOV", "FRAGOV", "DEUGOV"}
 
 
 def test_withdrawing_a_bill_is_no_expulsion_and_dismissing_reports_is_a_denial(nlp: Any) -> None:

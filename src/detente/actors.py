@@ -982,9 +982,10 @@ class _Reader:
     def _shared_group_nouns(
         self, resolved: list[tuple[_Chunk, Mention | None]]
     ) -> list[tuple[_Chunk, Mention | None]]:
-        """ "Indian and Pakistani troops", "Russian, Turkish and Iranian officials": the
-        group noun belongs to every coordinated nationality before it, so each adjective
-        names that body of its own country (right to left, so the noun passes down a list)."""
+        """ "Indian and Pakistani troops", "Russian, Turkish and Iranian officials", "the
+        British, French and German ambassadors": the group or role noun belongs to every
+        coordinated nationality before it, so each adjective names that body of its own
+        country (right to left, so the noun passes down a list)."""
         result = list(resolved)
         for n in range(len(result) - 2, -1, -1):
             chunk, mention = result[n]
@@ -995,7 +996,7 @@ class _Reader:
                 or mention.method != "adjective"
                 or mention.kind != "country"
                 or len(chunk.items) != 1
-                or following.kind != "institution"
+                or following.kind not in ("institution", "role")
                 or following_chunk.items[0].category != "adjective"
                 or not following.country
                 or not mention.country
@@ -1012,11 +1013,11 @@ class _Reader:
                 chunk,
                 replace(
                     mention,
-                    kind="institution",
+                    kind=following.kind,
                     actor_id=code,
                     actor_code=code,
                     actor_name=f"{self._name(mention.country)}: {role}",
-                    method="institution",
+                    method="institution" if following.kind == "institution" else following.method,
                     confidence=min(mention.confidence, following.confidence),
                 ),
             )

@@ -226,13 +226,21 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
 
 def _coordinated_modifiers(ctx: _Context, head: Any) -> list[_Actor]:
     """One noun with coordinated modifiers names a group of each side: "Armenian and
-    Azerbaijani forces", "Russian and Turkish officials"."""
+    Azerbaijani forces", "Russian and Turkish officials", "the British, French and German
+    ambassadors"."""
     for child in head.children:
         if child.dep_ not in ("amod", "compound", "nmod") or not any(
             c.dep_ == "conj" for c in child.children
         ):
             continue
-        found = [ctx.mention_at(t) for t in (child, *child.conjuncts)]
+        # "the British, French and German ambassadors": the parser may hang the first of a
+        # list on the noun itself, a comma before the next.
+        listed = [
+            c
+            for c in head.children
+            if c.dep_ == child.dep_ and c.i < child.i and c.doc[c.i + 1].lower_ == ","
+        ]
+        found = [ctx.mention_at(t) for t in (*listed, child, *child.conjuncts)]
         mentions = [m for m in found if m is not None]
         if len(mentions) == len(found) and len({_country(m) for m in mentions}) >= 2:
             unique = list(dict.fromkeys(mentions))
