@@ -106,6 +106,7 @@ class Dictionary:
     intent_codes: dict[str, str]
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
+    refusal_verbs: frozenset[str]
     mutual_verbs: frozenset[str]
     actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
@@ -257,6 +258,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         intent_codes=codes("intent_codes"),
         threat_codes=codes("threat_codes"),
         refusal_codes=codes("refusal_codes"),
+        refusal_verbs=words("refusal_verbs"),
         mutual_verbs=words("mutual_verbs"),
         actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),

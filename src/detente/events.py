@@ -1381,6 +1381,10 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             candidates.append(Candidate(sent.index, tok.text, start, end, "rejected", why))
             continue
         pattern, matched, slot_token = best
+        if is_verb and lemma in lex.refusal_verbs and not pattern.words:
+            refused = _refused_act(ctx, tok)
+            if refused is not None:
+                pattern, matched, slot_token = refused
         taken = next((t for t in matched if t.i in consumed and t.pos_ in ("NOUN", "PROPN")), None)
         if taken is not None:
             # "agreed to strictly observe a ceasefire": "ceasefire" is already the object of
@@ -1417,6 +1421,10 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             for inner in [t for t in matched if t.pos_ in ("VERB", "AUX")]:
                 # "vowed to protect Armenia": the object of the pattern's inner verb.
                 targets = targets or _verb_target(ctx, inner, [])
+            if not targets and lemma in lex.refusal_verbs:
+                # "refused to send aid to Armenia": whom the refused act was for.
+                for inner in [c for c in tok.children if c.dep_ == "xcomp"]:
+                    targets = targets or _verb_target(ctx, inner, [])
             targets = _not_self(sources, targets, pattern.code)
             if not targets:
                 # "froze our participation in the CSTO": "our" is the source; look further.
@@ -1876,6 +1884,27 @@ def _doer_of_object_act(
                 return [_Actor(d.mention, f"doer of '{noun.text}'", 0.8 * d.confidence)
                         for d in doers]  # fmt: skip
     return []
+
+
+def _refused_act(ctx: _Context, verb: Any) -> tuple[Pattern, list[Any], Any | None] | None:
+    """ "refused to supply Ukraine with air defence systems": the rejection of the act the
+    complement names (its refusal code), with that act's words and target slot, so the act
+    is coded once, as refused, and aimed at its target."""
+    lex = ctx.lexicon
+    for inner in verb.children:
+        if inner.dep_ != "xcomp" or inner.pos_ not in ("VERB", "AUX"):
+            continue
+        patterns = lex.verbs.get(inner.lemma_.lower())
+        best = _best_pattern(inner, patterns, _local_tokens(inner)) if patterns else None
+        if best is None:
+            continue
+        code = lex.refusal_code(best[0].code)
+        if code is None:
+            continue
+        text = f"{verb.lemma_.lower()} to {best[0].text}"
+        refusal = Pattern(code, "verb", text, frozenset({verb.lemma_.lower()}), ())
+        return refusal, [inner, *best[1]], best[2]
+    return None
 
 
 def _figurative(ctx: _Context, verb: Any, pattern: Pattern, matched: list[Any]) -> str | None:
