@@ -409,6 +409,11 @@ def test_a_refusal_is_the_rejection_of_the_act_refused_aimed_at_its_target(nlp: 
     assert ("GEO", "122", "ARM") in triples(code(nlp, "Georgia refused to send aid to Armenia."))
 
 
+def test_backed_forces_act_for_their_backer(nlp: Any) -> None:
+    found = triples(code(nlp, "Turkish-backed forces shot down two helicopters over Armenia."))
+    assert any(s == "TUR" and c.startswith("19") for s, c, _ in found)
+
+
 def test_a_listed_first_modifier_is_one_of_the_coordinated_groups(nlp: Any) -> None:
     found = triples(code(nlp, "Iran summoned the British, French and German ambassadors."))
     assert {t for s, c, t in found if s == "IRN"} == {"GBRGOV", "FRAGOV", "DEUGOV"}

@@ -553,6 +553,11 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
             m = ctx.mention_at(child)
             if m is not None:
                 return _Actor(m, "modifier", 0.9)
+        if child.dep_ == "amod" and child.lemma_.lower() in ctx.lexicon.affiliation_participles:
+            # "Armenian-backed forces", "Iranian-aligned militias": the backer's side.
+            backer = next((ctx.mention_at(g) for g in child.children if ctx.mention_at(g)), None)
+            if backer is not None:
+                return _Actor(backer, f"'{child.text}' modifier", 0.8)
         if child.dep_ == "poss" and child.lower_ in ("its", "their", "our") and depth < 3:
             # "Baku said its troops had ...": the speaker's troops.
             speaker = _speaker_of(ctx, child, depth)
