@@ -66,6 +66,7 @@ ACTORS = {
     "British": ("GBRGOV", "GBR", "role"),
     "French": ("FRAGOV", "FRA", "role"),
     "German ambassadors": ("DEUGOV", "DEU", "role"),
+    "Russian troops": ("RUSMIL", "RUS", "institution"),
     "Kenya": ("KEN", "KEN", "country"),
     "Indian troops": ("INDMIL", "IND", "institution"),
     "Pakistani troops": ("PAKMIL", "PAK", "institution"),
@@ -407,6 +408,15 @@ def test_a_refusal_is_the_rejection_of_the_act_refused_aimed_at_its_target(nlp: 
         ("ARM", "1222", "UKR")
     ]
     assert ("GEO", "122", "ARM") in triples(code(nlp, "Georgia refused to send aid to Armenia."))
+
+
+def test_forces_deployed_by_their_side_and_irregular_forms_of_prefixed_verbs(nlp: Any) -> None:
+    deployed = code(nlp, "About 2,000 Russian troops were deployed to Nagorno-Karabakh.")
+    assert ("RUSMIL", "154", "NKR") in triples(deployed)
+    assert not code(nlp, "Armenia was attacked.").events  # no agent, no forces: no source
+    # The model does not know "retook" (its tagger may call it a noun).
+    retook = triples(code(nlp, "Azerbaijan retook full control of Nagorno-Karabakh."))
+    assert ("AZE", "192", "NKR") in retook
 
 
 def test_backed_forces_act_for_their_backer(nlp: Any) -> None:
@@ -992,7 +1002,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-6: recall 0.26 (115 of 447), precision 0.58, dated 0.91.
+    # Measured with coder detente-events-6: recall 0.26 (116 of 447), precision 0.58, dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

@@ -107,6 +107,7 @@ class Dictionary:
     threat_codes: dict[str, str]
     refusal_codes: dict[str, str]
     refusal_verbs: frozenset[str]
+    deployment_verbs: frozenset[str]
     mutual_verbs: frozenset[str]
     actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
@@ -120,6 +121,8 @@ class Dictionary:
     collective_modifiers: frozenset[str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
     trigger_forms: frozenset[str]
+    # Irregular forms of prefixed verbs the model may not lemmatise ("retook" -> "retake").
+    irregular_verb_lemmas: dict[str, str]
 
     def shifted_code(self, code: str, governor: str) -> str | None:
         """The intent (03x) or threat (13x) code of ``code`` under ``governor``, if any."""
@@ -235,6 +238,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
     irregular = data.get("irregular_forms") or {}
     assert isinstance(irregular, dict)
     forms: set[str] = set()
+    verb_forms: dict[str, str] = {}
     for head in set(verbs) | set(nouns):
         # Hyphenated and multiword heads ("de-escalate") are matched on their parts too.
         forms |= _inflections(head)
@@ -243,7 +247,10 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         for prefix in _VERB_PREFIXES:
             base = head[len(prefix) :]
             if head.startswith(prefix) and base in irregular and head not in irregular:
-                forms |= {prefix + form for form in irregular[base]}
+                prefixed = {prefix + form for form in irregular[base]}
+                forms |= prefixed
+                if head in verbs:
+                    verb_forms.update(dict.fromkeys(prefixed, head))
     return Dictionary(
         verbs=verbs,
         nouns=nouns,
@@ -259,6 +266,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         threat_codes=codes("threat_codes"),
         refusal_codes=codes("refusal_codes"),
         refusal_verbs=words("refusal_verbs"),
+        deployment_verbs=words("deployment_verbs"),
         mutual_verbs=words("mutual_verbs"),
         actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),
@@ -271,6 +279,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         collective_parties=words("collective_parties"),
         collective_modifiers=words("collective_modifiers"),
         trigger_forms=frozenset(forms),
+        irregular_verb_lemmas=verb_forms,
     )
 
 

@@ -782,6 +782,12 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
         doers = _doer_of_setting_attack(ctx, verb)
         if doers:
             return doers, "doer of the attack it happened in"
+        if verb.lemma_.lower() in ctx.lexicon.deployment_verbs:
+            # "2,000 Russian troops were deployed": forces are moved by their own side.
+            moved = next(c for c in verb.children if c.dep_ == "nsubjpass")
+            forces = _actors_of(ctx, moved)
+            if forces and all((a.mention.actor_code or "").endswith("MIL") for a in forces):
+                return forces, "passive: the forces' own side"
         return [], "passive without agent"
     if verb.tag_ in _FINITE:
         # A finite verb needs a subject: without one, a finite clause before it with a
@@ -1326,7 +1332,14 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
     triggers = []
     for tok in ctx.doc:
         lemma = tok.lemma_.lower()
-        is_verb = tok.pos_ in ("VERB", "AUX") and lemma in lex.verbs
+        verbal = tok.pos_ in ("VERB", "AUX")
+        irregular = lex.irregular_verb_lemmas.get(tok.lower_)
+        if irregular is not None and lemma not in lex.verbs:
+            # "Azerbaijan retook full control": a form the model does not know, which its
+            # tagger may even call a noun while its parser gives it a subject and an object.
+            lemma = irregular
+            verbal = verbal or any(c.dep_ in _SUBJECTS for c in tok.children)
+        is_verb = verbal and lemma in lex.verbs
         is_noun = tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns
         if is_verb or is_noun:
             triggers.append((not is_verb, len(list(tok.ancestors)), tok.i, tok, lemma, is_verb))
