@@ -67,6 +67,7 @@ ACTORS = {
     "French": ("FRAGOV", "FRA", "role"),
     "German ambassadors": ("DEUGOV", "DEU", "role"),
     "Russian troops": ("RUSMIL", "RUS", "institution"),
+    "Russian peacekeepers": ("RUSMIL", "RUS", "institution"),
     "Kenya": ("KEN", "KEN", "country"),
     "Indian troops": ("INDMIL", "IND", "institution"),
     "Pakistani troops": ("PAKMIL", "PAK", "institution"),
@@ -417,6 +418,18 @@ def test_forces_deployed_by_their_side_and_irregular_forms_of_prefixed_verbs(nlp
     # The model does not know "retook" (its tagger may call it a noun).
     retook = triples(code(nlp, "Azerbaijan retook full control of Nagorno-Karabakh."))
     assert ("AZE", "192", "NKR") in retook
+
+
+def test_a_harm_during_that_operation_was_done_by_the_operations_doer(nlp: Any) -> None:
+    text = (
+        "Azerbaijan attacked Nagorno-Karabakh on Monday. "
+        "Two Russian peacekeepers were killed during that operation."
+    )
+    found = triples(code(nlp, text))
+    assert any(s == "AZE" and c.startswith("18") and t == "RUSMIL" for s, c, t in found)
+    # Without an operation told before, the passive harm has no source.
+    alone = triples(code(nlp, "Two Russian peacekeepers were killed during that operation."))
+    assert not any(t == "RUSMIL" for _, _, t in alone)
 
 
 def test_backed_forces_act_for_their_backer(nlp: Any) -> None:
@@ -1002,7 +1015,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-6: recall 0.26 (116 of 447), precision 0.58, dated 0.91.
+    # Measured with coder detente-events-6: recall 0.26 (117 of 447), precision 0.58, dated 0.90.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

@@ -169,6 +169,9 @@ class _Context:
     # Pairs of countries seen using force against each other earlier in the article (18-20);
     # in a civil war, pairs of one country's bodies by full code ("SDNMIL", "SDNREB").
     fighting: list[tuple[str, str]] = field(default_factory=list)
+    # The source of the latest use of force (18-20) coded earlier in the article: the doer
+    # of "that operation".
+    last_force_doer: Mention | None = None
     # Pairs seen in a conflictual act short of force (11-17: accusations, rejections,
     # threats, sanctions) against each other, kept the same way: the parties of a dispute
     # when none fought ("the army accused the RSF of violating the truce").
@@ -856,6 +859,13 @@ def _doer_of_setting_attack(ctx: _Context, verb: Any) -> list[_Actor]:
                     for obj in child.children:
                         if obj.dep_ == "pobj" and ctx.mention_at(obj):
                             return _actors_of(ctx, obj)
+            demonstrative = any(
+                c.dep_ == "det" and c.lower_ in ("that", "this", "these", "those")
+                for c in noun.children
+            )
+            if demonstrative and ctx.last_force_doer is not None:
+                # "killed during that operation": the operation told before, by its doer.
+                return [_Actor(ctx.last_force_doer, "doer of the attack told before", 0.7)]
     return []
 
 
@@ -1978,6 +1988,7 @@ def code_article(
     countries: list[Mention] = []
     fighting: list[tuple[str, str]] = []
     disputing: list[tuple[str, str]] = []
+    last_force_doer: Mention | None = None
     bodies: dict[str, Mention] = {}
     together: list[tuple[str, str]] = []
     accusations: list[tuple[str, Mention]] = []
@@ -1989,6 +2000,7 @@ def code_article(
             ctx = _Context(article, sentence, doc, own, list(people), lexicon, list(countries))
             ctx.fighting = list(fighting)
             ctx.disputing = list(disputing)
+            ctx.last_force_doer = last_force_doer
             ctx.previous_bodies = dict(bodies)
             ctx.together = list(together)
             ctx.accusations = accusations
@@ -2003,6 +2015,8 @@ def code_article(
                         accusations.append((_country(accused), accuser))
                 if e.root >= "18":
                     fighting = _conflict_pairs(fighting, e)
+                    doer = next((m for m in own if m.start == e.source_start), None)
+                    last_force_doer = doer or last_force_doer
                 elif "11" <= e.root <= "17":
                     disputing = _conflict_pairs(disputing, e)
             for pair in _mutual_pairs(counted(events)):
