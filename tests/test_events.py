@@ -432,6 +432,18 @@ def test_a_harm_during_that_operation_was_done_by_the_operations_doer(nlp: Any) 
     assert not any(t == "RUSMIL" for _, _, t in alone)
 
 
+def test_commentators_opinions_and_a_denied_act_does_not_hide_a_told_one(nlp: Any) -> None:
+    # What analysts or observers say is their reading (opinion, out of the counts); what
+    # officials say is reported.
+    said = code(nlp, "Analysts said Russia would attack Ukraine.")
+    assert [e.modality for e in said.events] == ["opinion"] and not ev.counted(said.events)
+    officials = code(nlp, "Officials said Russia attacked Ukraine.")
+    assert [e.modality for e in officials.events] == ["asserted"]
+    # An act told as not done does not make an act told as done a retelling of it.
+    both = code(nlp, "Russia did not attack Ukraine on Monday. Russia attacked on Tuesday.")
+    assert ("RUS", "190", None) in triples(both)
+
+
 def test_backed_forces_act_for_their_backer(nlp: Any) -> None:
     found = triples(code(nlp, "Turkish-backed forces shot down two helicopters over Armenia."))
     assert any(s == "TUR" and c.startswith("19") for s, c, _ in found)
@@ -1015,7 +1027,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-6: recall 0.26 (117 of 447), precision 0.58, dated 0.90.
+    # Measured with coder detente-events-6: recall 0.27 (120 of 447), precision 0.59, dated 0.90.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

@@ -108,6 +108,7 @@ class Dictionary:
     refusal_codes: dict[str, str]
     refusal_verbs: frozenset[str]
     deployment_verbs: frozenset[str]
+    commentator_nouns: frozenset[str]
     mutual_verbs: frozenset[str]
     actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
@@ -267,6 +268,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         refusal_codes=codes("refusal_codes"),
         refusal_verbs=words("refusal_verbs"),
         deployment_verbs=words("deployment_verbs"),
+        commentator_nouns=words("commentator_nouns"),
         mutual_verbs=words("mutual_verbs"),
         actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),

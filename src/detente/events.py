@@ -1100,6 +1100,17 @@ def _modality(ctx: _Context, trigger: Any) -> str:
                 found.add("planned")
         if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
             found.add("opinion")
+        if (
+            node.dep_ in ("ccomp", "parataxis")
+            and head_lemma in lex.speech_verbs
+            and any(
+                c.dep_ in _SUBJECTS and c.lemma_.lower() in lex.commentator_nouns
+                for c in head.children
+            )
+        ):
+            # "Analysts said Kim may be preparing a test", "observers claim that ...": what
+            # commentators say is their reading, not a reported act.
+            found.add("opinion")
         alleged = node.dep_ == "pcomp" and head.dep_ == "prep" and head.head.i != head.i
         if alleged and head.head.lemma_.lower() in lex.accusation_verbs:
             # "accused Armenia of making contradictory statements": what is alleged is
@@ -2100,7 +2111,9 @@ def _one_per_article(events: list[Event]) -> list[Event]:
     kept = {id(best[k]) for k in order}
     unique = [e for e in events if id(e) in kept]
     # A less specific retelling ("Armenia's criticism followed ...", its target unnamed or
-    # only guessed from context) of an act told with its target is the same act.
+    # only guessed from context) of an act told with its target is the same act. Told as
+    # believed, supposed or planned, the act still has that target; told as not done (a
+    # failure to take control), it does not stand for an act told as done (an annexation).
     told = [e for e in unique if e.target_code and not _inferred_target(e)]
     return [
         e
@@ -2109,6 +2122,7 @@ def _one_per_article(events: list[Event]) -> list[Event]:
         or not any(
             t.source_code[:3] == e.source_code[:3]
             and t.code == e.code
+            and t.modality != "negated"
             and t.sentence != e.sentence
             and _overlap(t.date, e.date)
             for t in told
