@@ -75,6 +75,8 @@ def test_list_filter_show_and_search(ingested: dict[str, Any], db: Path) -> None
     assert shown["id"] == listed[0]["id"] and shown["text"]
     raw = run(db, "show", str(listed[0]["id"]), "--raw").stdout
     assert raw.strip()
+    plain = run(db, "show", str(listed[0]["id"])).stdout
+    assert "[dim]" not in plain and "removed by cleaning" in plain
     hits = json.loads(run(db, "search", "peacekeepers", "--json").stdout)
     assert hits and all("peacekeep" in h["snippet"].lower() for h in hits)
     missing = run(db, "show", "999999", check=False)

@@ -945,6 +945,8 @@ def test_cli_events_and_explain(coded_db: Path) -> None:
     out = runner.invoke(app, ["--db", str(coded_db), "explain", "1"])
     assert out.exit_code == 0, out.output
     assert "coded" in out.stdout and "negated" in out.stdout
+    # Styles are applied, not printed as markup; the sentences are shown as they are.
+    assert "[dim]" not in out.stdout and "#0 Azerbaijan shelled Armenia" in out.stdout
     out = runner.invoke(app, ["--db", str(coded_db), "explain", "999"])
     assert out.exit_code == 1
 

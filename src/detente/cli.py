@@ -219,7 +219,9 @@ def show(
         console.print()
         console.print("[dim]removed by cleaning:[/dim]")
         for r in article["removed_lines"]:
-            console.print(f"  [dim]{r['reason']}:[/dim] {r['line']}", highlight=False, markup=False)
+            console.print(
+                f"  [dim]{escape(r['reason'])}:[/dim] {escape(r['line'])}", highlight=False
+            )
 
 
 def _print_provenance_summary(p: dict[str, Any]) -> None:
@@ -514,16 +516,19 @@ def explain(article_id: Annotated[int, typer.Argument(help="Article id.")]) -> N
         if m.actor_code:
             actors.setdefault(m.sentence, []).append(f"{m.text}={m.actor_code}")
     console.print(
-        f"[bold]{article.title}[/bold]: {len(sentences)} sentences, {result.n_parsed} parsed, "
-        f"{len(result.events)} events"
+        f"[bold]{escape(article.title)}[/bold]: {len(sentences)} sentences, "
+        f"{result.n_parsed} parsed, {len(result.events)} events",
+        highlight=False,
     )
     for s in sentences:
         text = article.text[s.start : s.end]
         console.print()
         mark = " (caption: skipped)" if s.is_caption else ""
-        console.print(f"[dim]#{s.index}{mark}[/dim] {text}", highlight=False, markup=False)
+        # Article text is untrusted: escaped, so that "[...]" in it is shown, not styled.
+        console.print(f"[dim]#{s.index}{mark}[/dim] {escape(text)}", highlight=False)
         if actors.get(s.index):
-            console.print(f"  [dim]actors:[/dim] {', '.join(actors[s.index])}", highlight=False)
+            names = escape(", ".join(actors[s.index]))
+            console.print(f"  [dim]actors:[/dim] {names}", highlight=False)
         for c in by_sentence.get(s.index, []):
             colour = "green" if c.status == "coded" else "yellow"
             detail = (
