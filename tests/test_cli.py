@@ -118,3 +118,17 @@ def test_bad_input_in_a_batch(db: Path, tmp_path: Path) -> None:
     assert "empty.txt" in done.stderr and "missing.txt" in done.stderr
     errors = run(db, "errors", "--json").stdout
     assert "empty.txt" in errors
+
+
+def test_tables_show_bracketed_text_as_it_is(tmp_path: Path) -> None:
+    """Titles and evidence are untrusted text: "[Reuters]" or "[/b]" in them is shown, not
+    taken for console markup (which would drop it or fail)."""
+    source = tmp_path / "wire.txt"
+    source.write_text(
+        "Talks [Reuters] stall [/b] again\n\nArmenia accused Azerbaijan of shelling the border.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "t.db"
+    run(db, "ingest", str(source))
+    listed = run(db, "articles").stdout
+    assert "Talks [Reuters] stall [/b] again" in " ".join(listed.split())

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__, analysis
 from .brief import render as render_brief
@@ -85,7 +86,8 @@ def _table(rows: list[dict[str, Any]], columns: list[str], title: str | None = N
     for c in columns:
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(r.get(c)) for c in columns))
+        # Cells hold article text, titles and names: plain Text, never read as markup.
+        table.add_row(*(Text("" if r.get(c) is None else str(r.get(c))) for c in columns))
     console.print(table)
 
 
@@ -127,7 +129,9 @@ def ingest(
             bar.update(task, description="analyse", total=None, completed=0)
             processed = process_articles(store, settings, None, progress)
     for error in report.errors:
-        err_console.print(f"[red]error:[/red] {error.input}: {error.reason}", highlight=False)
+        err_console.print(
+            f"[red]error:[/red] {escape(error.input)}: {escape(error.reason)}", highlight=False
+        )
     summary = {
         "run_id": report.run_id,
         "inputs": report.n_inputs,
@@ -203,7 +207,7 @@ def show(
         return
     console.rule(f"[bold]{article['title']}")
     for key in ("id", "outlet", "url", "author", "source_path", "language", "content_hash"):
-        console.print(f"[dim]{key}:[/dim] {article.get(key) or ''}", highlight=False)
+        console.print(f"[dim]{key}:[/dim] {escape(str(article.get(key) or ''))}", highlight=False)
     console.print(
         f"[dim]published:[/dim] {article['published'] or '-'} ({article['published_precision']}; "
         f"window {_window_text(article['published_window'])}; {article['published_method']})",
