@@ -5,9 +5,10 @@ and morphology and corrects some words ("'s" as VBZ is "be"; "that" as a determi
 no determiner is a pronoun). spaCy runs every one of its rules, as ``Matcher`` patterns,
 over every token of every document: on the event stage's sentences that costs as much as
 the parser itself (``docs/evaluation.md``, whole-pipeline speed). Nearly every rule is one
-token compared on its tag, its lower-case form or its dependency label, so the rules a token
-can match are found by looking its tag and its form up in two tables, and only those are
-tested.
+token compared on its tag, its lower-case form or its dependency label, so each rule is
+indexed by one value it names (its form, label, tag or white-space flag), a token's
+candidate rules are found by looking its values up, and only those are tested; the result
+for each distinct (tag, form, label, space) row is remembered.
 
 ``compile_rules`` reads the rules of a loaded ruler; ``FastAttributeRuler`` applies them
 with the ruler's own semantics: every rule is tested against the document as the earlier
@@ -15,7 +16,8 @@ components left it, then the attributes of the matching rules are set in the ord
 rules were added (a later rule overrides an earlier one), through spaCy's own
 ``set_token_attrs``. A ruler holding a rule this module cannot read (another token
 attribute, an operator, an unknown predicate) gives ``None``: the pipeline then keeps
-spaCy's component. ``tests/test_nlp.py`` checks that both set the same attributes.
+spaCy's component. ``tests/test_attribute_rules.py`` checks that both set the same
+attributes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from typing import Any
 
 # Token attributes a rule may compare, read from ``Doc.to_array`` in this order.
 _COLUMNS = ("TAG", "LOWER", "DEP", "IS_SPACE")
-_STRING_COLUMNS = frozenset({"TAG", "LOWER", "DEP"})
 
 # A compiled condition on one column: ("eq", hash), ("in", hashes), ("not_in", hashes),
 # ("regex", pattern) or ("bool", value).

@@ -159,16 +159,25 @@ def parse_pattern(
     parts = text.lower().split()
     if not parts:
         raise ValueError(f"empty pattern for code {code}")
+    words = _pattern_words(parts[1:], synonyms or {})
+    return Pattern(code, kind, text, frozenset(parts[0].split("|")), words)
+
+
+def _pattern_words(
+    parts: list[str], synonyms: Mapping[str, frozenset[str]]
+) -> tuple[frozenset[str] | str, ...]:
+    """Each word of a pattern as the set of lemmas it accepts (its "a|b" alternatives and
+    their synonyms), or ``TARGET_SLOT`` for "x"."""
     words: list[frozenset[str] | str] = []
-    for part in parts[1:]:
+    for part in parts:
         if part == "x":
             words.append(TARGET_SLOT)
             continue
         lemmas = frozenset(part.split("|"))
         for lemma in list(lemmas):
-            lemmas |= (synonyms or {}).get(lemma, frozenset())
+            lemmas |= synonyms.get(lemma, frozenset())
         words.append(lemmas)
-    return Pattern(code, kind, text, frozenset(parts[0].split("|")), tuple(words))
+    return tuple(words)
 
 
 # Prefixes of English verbs that keep the base verb's irregular forms.
@@ -211,12 +220,9 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
                     # "humanitarian aid", "military aid": in English the noun that heads the
                     # phrase is the last word, so the pattern is found from it too (its
                     # modifiers precede it).
-                    modifiers = parse_pattern(
-                        str(code), kind, " ".join(["-", *parts[:-1]]), synonyms
-                    )
                     headed = Pattern(
                         str(code), kind, str(text), frozenset(parts[-1].split("|")),
-                        modifiers.words,
+                        _pattern_words(parts[:-1], synonyms),
                     )  # fmt: skip
                     for head in headed.head:
                         by_head.setdefault(head, []).append(headed)

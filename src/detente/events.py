@@ -27,7 +27,8 @@ from functools import lru_cache
 from typing import Any
 
 from .cameo import TARGET_SLOT, CameoCode, Dictionary, Pattern, code_info, dictionary
-from .event_dates import publication_window, time_expressions
+from .dates import MONTHS
+from .event_dates import _WEEKDAYS, publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
@@ -558,9 +559,9 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
                 return _Actor(m, "modifier", 0.9)
         if child.dep_ == "amod" and child.lemma_.lower() in ctx.lexicon.affiliation_participles:
             # "Armenian-backed forces", "Iranian-aligned militias": the backer's side.
-            backer = next((ctx.mention_at(g) for g in child.children if ctx.mention_at(g)), None)
-            if backer is not None:
-                return _Actor(backer, f"'{child.text}' modifier", 0.8)
+            backers = [m for g in child.children if (m := ctx.mention_at(g)) is not None]
+            if backers:
+                return _Actor(backers[0], f"'{child.text}' modifier", 0.8)
         if child.dep_ == "poss" and child.lower_ in ("its", "their", "our") and depth < 3:
             # "Baku said its troops had ...": the speaker's troops.
             speaker = _speaker_of(ctx, child, depth)
@@ -641,14 +642,6 @@ def _local_tokens(head: Any) -> list[Any]:
     return sorted(result, key=lambda t: t.i)
 
 
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
-_MONTHS = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-     "sept", "oct", "nov", "dec"}
-)  # fmt: skip
 _TIME_NOUNS = frozenset(
     {"day", "night", "morning", "afternoon", "evening", "week", "weekend", "month", "year",
      "hour", "minute", "decade", "century", "dawn", "dusk", "midnight", "noon", "anniversary",
@@ -663,7 +656,7 @@ def _temporal_phrase(prep: Any) -> bool:
         if obj.dep_ != "pobj":
             continue
         lower = obj.lower_
-        if lower in _WEEKDAYS or lower in _MONTHS or obj.lemma_.lower() in _TIME_NOUNS:
+        if lower in _WEEKDAYS or lower in MONTHS or obj.lemma_.lower() in _TIME_NOUNS:
             return True
         return bool(
             obj.like_num and lower.isdigit() and len(lower) == 4 and lower[:2] in ("19", "20")
@@ -920,7 +913,8 @@ _EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "ag
 _INSIDE_OBJECT = "inside the object"
 # Roots of meetings and agreements, and the phrases that name where they take place.
 _MEETING_ROOTS = frozenset({"04", "05"})
-_VENUE_PHRASES = tuple(f"'{p}'" for p in ("in", "at", "inside", "across", "throughout"))
+_LOCATIVE_PREPOSITIONS = ("in", "at", "inside", "across", "throughout")
+_VENUE_PHRASES = tuple(f"'{p}'" for p in _LOCATIVE_PREPOSITIONS)
 # How a joint act's target was found when it names what the act is about or where it
 # happens ("an agreement on Karabakh", "talks in Moscow"), not a counterpart ("with", "to",
 # "between", "against").
@@ -929,7 +923,6 @@ _ABOUT_PHRASES = (_INSIDE_OBJECT,) + tuple(
 )
 
 
-_LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "inside", "across", "throughout"})
 # How a target found in a phrase of the act or its object was found.
 _VENUE_FOUND = (*_VENUE_PHRASES, _INSIDE_OBJECT)
 
