@@ -683,7 +683,8 @@ def _match(
         assert isinstance(word, frozenset)
         found = None
         for tok, i, lemma, lower in local:
-            if i <= position:
+            # The word itself first: the checks below read spaCy attributes, which costs.
+            if i <= position or not (lemma in word or lower in word):
                 continue
             if not settings_allowed and tok.dep_ == "pobj" and tok.head.lower_ == "at":
                 # "ending two years of war, at talks in Pretoria": where it happens, not
@@ -701,9 +702,8 @@ def _match(
                 # "agreed to cooperate with the mission" is no "agree with X": the
                 # preposition belongs to another verb.
                 continue
-            if lemma in word or lower in word:
-                found = tok
-                break
+            found = tok
+            break
         if found is None:
             return None
         matched.append(found)
