@@ -6,6 +6,8 @@ import importlib
 from functools import lru_cache
 from typing import Any
 
+from . import lemma_cache
+
 
 class ModelNotInstalled(RuntimeError):
     pass
@@ -16,7 +18,7 @@ def load_pipeline(model: str, disable: tuple[str, ...] = (), fast_rules: bool = 
     """The installed spaCy pipeline ``model`` (a package name; never downloaded) without the
     components in ``disable``. With ``fast_rules`` its ``attribute_ruler`` is applied by
     table look-up (``attribute_rules``: same attributes, a fraction of the time) when every
-    one of its rules can be.
+    one of its rules can be, and its lemmatizer remembers its lemmas (``lemma_cache``).
 
     The model is read from disk once per process: every selection of components is a new
     ``Language`` over the same vocabulary, tokenizer and component objects, so the actor
@@ -40,15 +42,20 @@ def load_pipeline(model: str, disable: tuple[str, ...] = (), fast_rules: bool = 
         if name not in kept:
             continue
         rules = _compiled_rules(full, name) if fast_rules else None
-        if rules is None:
-            nlp.add_pipe(name, source=full)
-        else:
+        if rules is not None:
             component = nlp.add_pipe(_FAST_RULER, name=name)
             component.bind(full.get_pipe(name), rules)
+        elif fast_rules and lemma_cache.cacheable(full.get_pipe(name)):
+            lemma_cache.register(_CACHED_LEMMATIZER)
+            component = nlp.add_pipe(_CACHED_LEMMATIZER, name=name)
+            component.bind(full.get_pipe(name))
+        else:
+            nlp.add_pipe(name, source=full)
     return nlp
 
 
 _FAST_RULER = "detente_attribute_ruler"
+_CACHED_LEMMATIZER = "detente_lemmatizer"
 
 
 def _compiled_rules(full: Any, name: str) -> Any:
@@ -84,8 +91,31 @@ def _load_full(model: str) -> Any:
             ) from exc
     else:
         nlp = module.load()
+    _multiply_with_numpy(nlp)
     _FULL_BY_VOCAB[id(nlp.vocab)] = nlp
     return nlp
+
+
+def _multiply_with_numpy(nlp: Any) -> None:
+    """Let the model's layers multiply matrices with numpy's BLAS instead of thinc's bundled
+    BLIS: the same products (identical parses on every sentence we compared), but the
+    OpenBLAS that numpy ships picks kernels for this CPU, and its matrix products run about
+    1.45x faster here, the shared ``tok2vec`` 17% faster (docs/evaluation.md). On one thread,
+    as BLIS runs: parallelism is the workers' business (``Settings.workers``), and a stage
+    with two processes must not get four threads. Models on a GPU are left alone. The
+    parser's transition loop keeps its own BLIS calls (compiled in, not reachable)."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            if type(node.ops) is NumpyOps:
+                node.ops = ops
 
 
 # Each loaded model by its vocabulary, which the selections of its components share: a
@@ -109,7 +139,8 @@ def dictionary_words(nlp: Any) -> frozenset[str]:
 
 def load_parser(model: str) -> Any:
     """What the event stage parses with: every component of ``model`` but NER, the
-    attribute rules applied by table look-up (``load_pipeline``'s ``fast_rules``)."""
+    attribute rules applied by table look-up and the lemmas remembered (``load_pipeline``'s
+    ``fast_rules``)."""
     return load_pipeline(model, ("ner",), fast_rules=True)
 
 
