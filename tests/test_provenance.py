@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import yaml
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import text_article as _article
@@ -454,3 +455,17 @@ def test_lsh_query_finds_what_datasketch_query_finds() -> None:
         assert provenance._lsh_query(lsh, signature) == expected
         sizes.add(len(expected))
     assert len(sizes) > 2  # buckets of different sizes were compared
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.booleans(), min_size=3 * provenance.NUM_PERM, max_size=3 * provenance.NUM_PERM),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_candidate_estimates_count_equal_values(rows: list[list[bool]]) -> None:
+    equal = np.array(rows, dtype=bool)
+    expected = equal.reshape(len(rows), 3, provenance.NUM_PERM).sum(axis=2).max(axis=1)
+    assert provenance._estimates(equal).tolist() == expected.tolist()

@@ -351,11 +351,11 @@ class CopyIndex:
         return found
 
     def _most_similar(self, fp: Fingerprint, found: set[int], limit: int) -> set[int]:
+        """The ``limit`` of ``found`` whose best MinHash estimate is highest."""
         # Sorted: ties resolve the same way on every run.
         ids = np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))
-        block = self._signature_rows[self._row_by_id[ids]]
-        equal = (block == _signature_block(fp)).reshape(len(ids), 3, NUM_PERM)
-        estimates = equal.sum(axis=2).max(axis=1)
+        rows = np.take(self._signature_rows, self._row_by_id[ids], axis=0)
+        estimates = _estimates(rows == _signature_block(fp))
         # A stable sort on the negated estimate keeps the lower id first among equals.
         best = np.argsort(-estimates, kind="stable")[:limit]
         return {int(i) for i in ids[best]}
@@ -381,6 +381,16 @@ def _lsh_query(lsh: MinHashLSH, signature: np.ndarray) -> set[int]:
 
 def _signature_block(fp: Fingerprint) -> np.ndarray:
     return np.concatenate([fp.sig_words, fp.sig_skeleton, fp.sig_anchors]).astype(np.uint32)
+
+
+def _estimates(equal: np.ndarray) -> np.ndarray:
+    """Per candidate row of ``equal`` (its signature block's values equal to the query's),
+    the most equal values among its three signatures. Counted as set bits: summing a short
+    last axis of flags cost numpy more than packing them (ranking thousands of candidates
+    per article took a third of copy detection over 10,000 synthetic articles)."""
+    words = np.packbits(equal, axis=1).view(np.uint64).reshape(len(equal), 3, -1)
+    counts = np.bitwise_count(words).sum(axis=2, dtype=np.int32)
+    return np.asarray(counts.max(axis=1))
 
 
 # --- pairwise comparison ------------------------------------------------------------------
