@@ -590,3 +590,34 @@ def test_ner_stage_loads_without_the_shared_tok2vec() -> None:
 def test_workers_setting_from_env() -> None:
     assert Settings().workers == 1
     assert Settings.from_env({"DETENTE_WORKERS": "2"}).workers == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "code", "day"),
+    [
+        (
+            "Prime Minister Viktor Orban arrived in Brussels.",
+            "Viktor Orban",
+            "HUNGOV",
+            "2023-02-01",
+        ),
+        ("Viktor Orbán spoke to reporters.", "Viktor Orbán", "HUNGOV", "2023-02-01"),
+        ("President Maia Sandu thanked the donors.", "Maia Sandu", "MDAGOV", "2023-06-01"),
+        ("Benjamin Netanyahu met the envoy.", "Benjamin Netanyahu", "ISRGOV", "2023-11-01"),
+        ("Mahmoud Abbas called for calm.", "Mahmoud Abbas", "PSEGOV", "2023-11-01"),
+        ("Abiy Ahmed visited Nairobi.", "Abiy Ahmed", "ETHGOV", "2022-11-01"),
+    ],
+)
+def test_office_holders_of_further_countries(
+    matcher: actors.ActorMatcher, text: str, surface: str, code: str, day: str
+) -> None:
+    person = resolved(mentions(matcher, text, day=day), surface)
+    assert (person.kind, person.actor_code) == ("person", code)
+
+
+def test_an_office_held_twice_resolves_by_date(matcher: actors.ActorMatcher) -> None:
+    # Netanyahu was out of office between June 2021 and December 2022.
+    found = mentions(matcher, "The Israeli prime minister spoke.", day="2022-03-01")
+    assert resolved(found, "prime minister").actor_name == "Naftali Bennett"
+    found = mentions(matcher, "The Israeli prime minister spoke.", day="2023-03-01")
+    assert resolved(found, "prime minister").actor_name == "Benjamin Netanyahu"
