@@ -606,6 +606,8 @@ def test_workers_setting_from_env() -> None:
         ("Benjamin Netanyahu met the envoy.", "Benjamin Netanyahu", "ISRGOV", "2023-11-01"),
         ("Mahmoud Abbas called for calm.", "Mahmoud Abbas", "PSEGOV", "2023-11-01"),
         ("Abiy Ahmed visited Nairobi.", "Abiy Ahmed", "ETHGOV", "2022-11-01"),
+        # Head of state and army commander: with no word before the name, the higher office.
+        ("Abdel Fattah al-Burhan met the envoy.", "Burhan", "SDNGOV", "2023-05-01"),
     ],
 )
 def test_office_holders_of_further_countries(

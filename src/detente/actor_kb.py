@@ -120,9 +120,11 @@ class KnowledgeBase:
     # --- queries ----------------------------------------------------------------------
 
     def holding_at(
-        self, person_id: str, day: str | None, office: str | None = None
+        self, person_id: str, day: str | None, office: str | None = None, role: str | None = None
     ) -> Holding | None:
-        """The office ``person_id`` held on ``day`` (the one matching ``office`` first)."""
+        """The office ``person_id`` held on ``day``: the one matching ``office`` first, then
+        one whose holder has the CAMEO ``role`` ("Army chief X": the office that is military),
+        then the highest."""
         held = self.holdings.get(person_id, [])
         if day is None:
             return None
@@ -130,6 +132,10 @@ class KnowledgeBase:
         if office:
             for h in current:
                 if h.office == office:
+                    return h
+        if role:
+            for h in current:
+                if self.office_roles.get(h.office) == role:
                     return h
         return min(current, key=lambda h: _OFFICE_RANK.get(h.office, 99)) if current else None
 

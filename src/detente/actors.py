@@ -650,7 +650,10 @@ class _Reader:
         office = titles[-1].value if titles and not former else None
         person_item = next((i for i in reversed(items) if self._is_person(i)), None)
         if person_item is not None:
-            return self._resolve_person(chunk, person_item, country, org, office)
+            # The body named before a name without a title ("Army chief X") says which of
+            # the person's offices the text means.
+            role = institutions[-1].value if institutions and office is None else None
+            return self._resolve_person(chunk, person_item, country, org, office, role)
         if office is not None:
             return self._resolve_title(chunk, country, org, office)
         if institutions:
@@ -840,10 +843,11 @@ class _Reader:
         country: str | None,
         org: Actor | None,
         office: str | None,
+        role: str | None = None,
     ) -> Mention:
         actor = self.kb.actors.get(item.actor_id or "")
         if actor is not None and actor.kind == "person":
-            holding = self.kb.holding_at(actor.id, self.day, office)
+            holding = self.kb.holding_at(actor.id, self.day, office, role)
             method = item.method if item.category != "surname" else "surname"
             if holding is not None:
                 return self._person_mention(chunk, actor, holding, method, item.confidence)
