@@ -548,6 +548,25 @@ def test_negation_and_refusal(nlp: Any) -> None:
     assert {(e.source_code, e.code) for e in ev.counted(result.events)} == {("ARM", "125")}
 
 
+def test_an_act_done_without_another_is_no_report_of_the_other(nlp: Any) -> None:
+    # Invented: what happens "without" an act says the act did not happen.
+    result = code(nlp, "Russia ordered its troops to fire on Ukraine without warning.")
+    assert triples(result) == {("RUS", "190", "UKR")}
+    warning = [e for e in result.events if e.trigger == "warning"]
+    assert warning and all(e.modality == "negated" for e in warning)
+
+
+def test_a_person_crossing_a_border_uses_no_force(nlp: Any) -> None:
+    # Invented. Troops (or a state) crossing into a country is an incursion; a leader
+    # travelling is not.
+    assert triples(code(nlp, "Russian troops crossed into Ukraine on Thursday.")) == {
+        ("RUSMIL", "190", "UKR")
+    }
+    person = code(nlp, "Nikol Pashinyan crossed into Georgia on Tuesday.")
+    assert not [e for e in person.events if e.root >= "18"]
+    assert any(c.reason == "a person moving is no use of force" for c in person.candidates)
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}

@@ -109,6 +109,7 @@ class Dictionary:
     refusal_verbs: frozenset[str]
     deployment_verbs: frozenset[str]
     commentator_nouns: frozenset[str]
+    movement_verbs: frozenset[str]
     mutual_verbs: frozenset[str]
     actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
@@ -275,6 +276,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         refusal_verbs=words("refusal_verbs"),
         deployment_verbs=words("deployment_verbs"),
         commentator_nouns=words("commentator_nouns"),
+        movement_verbs=words("movement_verbs"),
         mutual_verbs=words("mutual_verbs"),
         actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),

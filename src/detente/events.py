@@ -1083,6 +1083,10 @@ def _modality(ctx: _Context, trigger: Any) -> str:
             node = head
             continue
         head_lemma = head.lemma_.lower()
+        if node.dep_ in ("pobj", "pcomp") and head.lower_ == "without":
+            # "ordered troops to fire without warning", "left without signing the deal":
+            # what happens "without" an act says the act did not happen.
+            found.add("negated")
         if node.dep_ == "ccomp" and any(c.dep_ == "neg" for c in head.children):
             # "This does not mean that Armenia will withdraw": nothing is asserted.
             found.add("negated")
@@ -1478,6 +1482,17 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         targets = _not_self(sources, targets, pattern.code)
         if not sources:
             reason = f"no resolved source actor ({how})"
+            candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
+            continue
+        if (
+            is_verb
+            and lemma in lex.movement_verbs
+            and pattern.code[:2] in _FORCE_ROOTS
+            and all(a.mention.kind == "person" for a in sources)
+        ):
+            # "detained the former minister as he tried to cross into Armenia": a person
+            # entering a country is no use of force; troops or a state doing so is.
+            reason = "a person moving is no use of force"
             candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
             continue
         consumed.update(t.i for t in matched)
@@ -1891,6 +1906,8 @@ def _unresolved_addressee(
 # Stances toward an act (comment, approve, criticise, reject): "condemned the attack on
 # Ganja", "declined to support the invasion of Ukraine" are aimed at whoever did the act.
 _STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
+# Uses of force: a movement verb ("enter", "cross into") codes one only for troops or states.
+_FORCE_ROOTS = frozenset({"18", "19", "20"})
 
 
 def _doer_of_object_act(
