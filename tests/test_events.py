@@ -567,6 +567,17 @@ def test_a_person_crossing_a_border_uses_no_force(nlp: Any) -> None:
     assert any(c.reason == "a person moving is no use of force" for c in person.candidates)
 
 
+def test_a_conjunct_verb_without_a_coordinator_shares_no_subject(nlp: Any) -> None:
+    # Invented. The parser reads "occupied" as a second verb of the sentence; with no "and"
+    # there is no coordination, and Turkey occupied nothing.
+    text = (
+        "Turkey called on Armenia to withdraw from what it called occupied Azerbaijani territory."
+    )
+    assert not [e for e in code(nlp, text).events if e.root == "19"]
+    coordinated = code(nlp, "Azerbaijan shelled the town and occupied Armenia.")
+    assert ("AZE", "192", "ARM") in triples(coordinated)
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}

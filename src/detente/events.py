@@ -799,6 +799,11 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
                 actors, how = _subject(ctx, child, depth + 1)
                 return actors, f"{how} (shared)"
     head = verb.head
+    if verb.dep_ == "conj" and not _coordinated(verb):
+        # "withdraw from what it called occupied territory", parsed with "occupied" as a
+        # second verb of the sentence: with no "and", "or" or "but" there is no
+        # coordination, and the sentence's subject did not do the act.
+        return [], "conjunct without a coordinator"
     participle = verb.dep_ == "advcl" and verb.tag_ == "VBG" and head.pos_ in ("VERB", "AUX")
     if (verb.dep_ in ("xcomp", "conj", "acomp") or participle) and head.i != verb.i:
         # "refused to sign" / "refused ... and criticized" / "said ..., accusing Paris of":
@@ -820,6 +825,14 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
             if child.dep_ == "poss":
                 return _actors_of(ctx, child), "possessor of governing noun"
     return [], "none"
+
+
+def _coordinated(conj: Any) -> bool:
+    """Whether a coordinator ("and", "but", "or", "either") links ``conj`` to its head: on
+    the head, on one of the head's conjuncts (a list "A, B and C") or on ``conj`` itself."""
+    head = conj.head
+    linked = [head, conj, *(c for c in head.children if c.dep_ == "conj")]
+    return any(c.dep_ in ("cc", "preconj") for t in linked for c in t.children)
 
 
 # Prepositions that set a passive harm in an attack: "killed in Azerbaijani shelling",
