@@ -623,3 +623,38 @@ def test_an_office_held_twice_resolves_by_date(matcher: actors.ActorMatcher) -> 
     assert resolved(found, "prime minister").actor_name == "Naftali Bennett"
     found = mentions(matcher, "The Israeli prime minister spoke.", day="2023-03-01")
     assert resolved(found, "prime minister").actor_name == "Benjamin Netanyahu"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        # Another person of a known surname: the given name before it is not the known one's.
+        ("Saddam Hussein invaded Kuwait in 1990.", "Hussein"),
+        ("Former prime minister Nawaz Sharif returned to Lahore.", "Sharif"),
+        ("Francis Fukuyama wrote a book.", "Francis"),
+        ("Nouri al-Maliki met the envoy.", "Maliki"),
+        # A last name that is a common given name or word is never a known person alone.
+        ("Ahmed said the talks would resume.", "Ahmed"),
+    ],
+)
+def test_a_known_surname_is_not_everyone_of_that_name(
+    matcher: actors.ActorMatcher, text: str, surface: str
+) -> None:
+    found = [m for m in mentions(matcher, text, day="2023-05-01") if surface in m.text]
+    assert all(m.person_id is None and m.actor_code is None for m in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Putin said the talks would resume.",
+        "Yesterday Putin said the talks would resume.",
+        "The talks, Putin said, would resume.",
+        "President Putin met the envoy.",
+    ],
+)
+def test_a_known_surname_after_a_title_address_or_common_word(
+    matcher: actors.ActorMatcher, text: str
+) -> None:
+    putin = resolved(mentions(matcher, text, day="2023-05-01"), "Putin")
+    assert (putin.actor_code, putin.actor_name) == ("RUSGOV", "Vladimir Putin")

@@ -70,6 +70,9 @@ class KnowledgeBase:
         default_factory=lambda: defaultdict(list)
     )
     office_roles: dict[str, str | None] = field(default_factory=dict)
+    # Words of address ("Mr", "Sheikh") and last names never used alone (roles.yaml).
+    honorifics: frozenset[str] = frozenset()
+    surnames_not_alone: frozenset[str] = frozenset()
     # Transliteration keys of full names and of surnames -> actor ids (people, orgs).
     name_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     surname_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -107,7 +110,7 @@ class KnowledgeBase:
     def finish(self) -> None:
         """Add unambiguous surnames as phrases, so "Pashinyan" alone is found."""
         for key, ids in self.surname_keys.items():
-            if len(ids) != 1 or len(key) < 4:
+            if len(ids) != 1 or len(key) < 4 or key in self.surnames_not_alone:
                 continue
             (person_id,) = ids
             for surface in list(self.surfaces.get(surface_key(self.actors[person_id].name), [])):
@@ -237,6 +240,8 @@ def load_knowledge_base(extra_dictionaries: tuple[str, ...] = ()) -> KnowledgeBa
     kb = KnowledgeBase()
     roles = yaml.safe_load(_data_text("roles.yaml"))
     kb.office_roles = dict(roles["office_roles"])
+    kb.honorifics = frozenset(name_key(w) for w in roles.get("honorifics", []))
+    kb.surnames_not_alone = frozenset(name_key(w) for w in roles.get("surnames_not_alone", []))
     for code, phrases in roles["institutions"].items():
         for phrase in phrases:
             kb.add_surface(Surface(phrase, "institution", value=code))

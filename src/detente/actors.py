@@ -260,6 +260,28 @@ def entity_passages(
     return passages
 
 
+# Lower-case particles of Arabic, Dutch, German, Romance names ("al-Maliki", "van der Leyen").
+_NAME_PARTICLES = frozenset(
+    {
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "de",
+        "da",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "la",
+        "le",
+    }
+)
+
+
 def _common_word(token: Any, matcher: ActorMatcher) -> bool:
     """Whether ``token`` is a common word (or the plural of one), not a name."""
     if not token.is_alpha:
@@ -317,8 +339,34 @@ class _Reader:
             if not fitting:
                 continue
             best = min(fitting, key=lambda s: _CATEGORY_RANK[s.category])
+            if best.category == "surname" and self._other_given_name(start):
+                continue
             found.append(self._item_from_surface(start, end, best))
         return found
+
+    def _other_given_name(self, start: int) -> bool:
+        """Whether a capitalised word that no dictionary match covers stands right before the
+        surname at ``start`` ("Saddam Hussein", "Nawaz Sharif", "Sara Duterte"): another
+        person of that name. Not a title ("President Putin": a match), a word of address
+        ("Mr Putin") or a common word opening the sentence ("Yesterday Putin ...")."""
+        # Name particles between the given name and the surname: "Nouri al-Maliki".
+        while start > 1 and (
+            self.doc[start - 1].text in ("-", "‐") or self.doc[start - 1].lower_ in _NAME_PARTICLES
+        ):
+            start -= 1
+        if start == 0:
+            return False
+        before = self.doc[start - 1]
+        if not (before.is_alpha and before.text[:1].isupper()):
+            return False
+        if name_key(before.text) in self.kb.honorifics:
+            return False
+        if any(s <= start - 1 < e for s, e in self._matches):
+            return False
+        opens = start == 1 or (
+            bool(self.sentence_of) and self.sentence_of[start - 1] != self.sentence_of[start - 2]
+        )
+        return not (opens and _common_word(before, self.m))
 
     @staticmethod
     def _item_from_surface(start: int, end: int, surface: Surface) -> _Item:
@@ -354,7 +402,7 @@ class _Reader:
         if ids and len(ids) == 1:
             return next(iter(ids)), "transliteration", 0.9
         words = key.split()
-        if label == "PERSON" and len(words) == 1:
+        if label == "PERSON" and len(words) == 1 and key not in self.kb.surnames_not_alone:
             # A surname several known people share: news names a sitting leader by surname
             # alone, lesser officials with their full names.
             leaders = [
@@ -652,7 +700,7 @@ class _Reader:
         if person_item is not None:
             # The body named before a name without a title ("Army chief X") says which of
             # the person's offices the text means.
-            role = institutions[-1].value if institutions and office is None else None
+            role = institutions[-1].value if institutions and not titles and not former else None
             return self._resolve_person(chunk, person_item, country, org, office, role)
         if office is not None:
             return self._resolve_title(chunk, country, org, office)
