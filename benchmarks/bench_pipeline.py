@@ -13,9 +13,10 @@ detente's copy of the model), with 1 and
 ``--workers`` processes (spaCy's ``n_process``; and, the stricter 2-core baseline,
 ``--workers`` processes each parsing its own share of the texts, with no traffic between
 them). Beside it, not as a baseline, the same 1-process parse with the event stage's
-model as detente loads it (attribute rules by look-up, ``detente.attribute_rules``, and
-matrix products with numpy's BLAS, ``detente.nlp``), to show how much of the gap those
-account for. Each pipeline run is followed at once by its baseline; wall and CPU seconds
+model as detente loads it (attribute rules by look-up, ``detente.attribute_rules``;
+remembered lemmas, ``detente.lemma_cache``; matrix products with numpy's BLAS,
+``detente.nlp``), to show how much of the gap those account for. Each pipeline run is
+followed at once by its baseline; wall and CPU seconds
 are printed (CPU time, less sensitive to the other users of a shared machine, for the
 1-process ratio). It also prints the share of sentences each spaCy pass saw and the
 copy-detection candidates per article, for this corpus and for the bundled sample corpus

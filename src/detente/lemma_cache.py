@@ -7,7 +7,7 @@ dictionary each time. In the event stage's parse it cost as much as the attribut
 (0.32 s per 1,000 synthetic articles; 0.07 s remembered). ``CachedLemmatizer`` asks the
 model's own lemmatizer once per distinct (form, part of speech, morphology) and sets the
 remembered lemma for every later token with the same three: the same lemmas, token for
-token (``tests/test_parse_tree.py`` compares the whole parse with the shipped model's).
+token (``tests/test_nlp.py`` compares the whole parse with the shipped model's).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ class CachedLemmatizer:
     """A pipeline component setting the lemmas spaCy's ``Lemmatizer`` would, once ``bind``
     has given it that lemmatizer."""
 
-    # Distinct (form, part of speech, morphology) keys remembered.
-    CACHE_SIZE = 500_000
+    # Distinct (form, part of speech, morphology) keys remembered (each worker process
+    # keeps its own).
+    CACHE_SIZE = 100_000
 
     def __init__(self) -> None:
         from spacy.attrs import LEMMA, MORPH, ORTH, POS
@@ -36,10 +37,16 @@ class CachedLemmatizer:
         self._cache: dict[tuple[int, int, int], int] = {}
 
     def bind(self, lemmatizer: Any) -> None:
+        if not lemmatizer._validated:
+            # spaCy's own check of the lookup tables, with its error (E1004) when one is
+            # missing, which its component makes on the first document.
+            lemmatizer._validate_tables()
         self._lemmatizer = lemmatizer
         self._cache.clear()
 
     def __call__(self, doc: Any) -> Any:
+        # The cache holds string-store keys: the lemmas stay in the vocabulary's string
+        # store (detente does not process documents in spaCy memory zones, which free them).
         lemmatizer = self._lemmatizer
         if lemmatizer is None:
             raise RuntimeError("CachedLemmatizer used before bind()")
@@ -67,10 +74,15 @@ class CachedLemmatizer:
 
 
 def cacheable(component: Any) -> bool:
-    """Whether ``component`` is a spaCy lemmatizer whose answers can be remembered."""
+    """Whether ``component`` is a spaCy lemmatizer whose answers can be remembered: spaCy's
+    own (or its English one, which only changes how a base form is recognised, from the
+    same attributes); another subclass may read more of the token."""
+    from spacy.lang.en.lemmatizer import EnglishLemmatizer
     from spacy.pipeline import Lemmatizer
 
-    return isinstance(component, Lemmatizer) and component.mode in CACHEABLE_MODES
+    return type(component) in (Lemmatizer, EnglishLemmatizer) and (
+        component.mode in CACHEABLE_MODES
+    )
 
 
 def register(name: str) -> None:

@@ -19,6 +19,7 @@ def load_pipeline(model: str, disable: tuple[str, ...] = (), fast_rules: bool = 
     components in ``disable``. With ``fast_rules`` its ``attribute_ruler`` is applied by
     table look-up (``attribute_rules``: same attributes, a fraction of the time) when every
     one of its rules can be, and its lemmatizer remembers its lemmas (``lemma_cache``).
+    Every selection multiplies matrices with numpy's BLAS (``_multiply_with_numpy``).
 
     The model is read from disk once per process: every selection of components is a new
     ``Language`` over the same vocabulary, tokenizer and component objects, so the actor
@@ -98,12 +99,16 @@ def _load_full(model: str) -> Any:
 
 def _multiply_with_numpy(nlp: Any) -> None:
     """Let the model's layers multiply matrices with numpy's BLAS instead of thinc's bundled
-    BLIS: the same products (identical parses on every sentence we compared), but the
-    OpenBLAS that numpy ships picks kernels for this CPU, and its matrix products run about
-    1.45x faster here, the shared ``tok2vec`` 17% faster (docs/evaluation.md). On one thread,
-    as BLIS runs: parallelism is the workers' business (``Settings.workers``), and a stage
-    with two processes must not get four threads. Models on a GPU are left alone. The
-    parser's transition loop keeps its own BLIS calls (compiled in, not reachable)."""
+    BLIS: the OpenBLAS that numpy ships picks kernels for this CPU, and its products run
+    about 1.45x faster here, the shared ``tok2vec`` 17% faster (docs/evaluation.md). The two
+    round differently, so results could differ in the last bits; the parses are identical on
+    every sentence we compared (``tests/test_nlp.py``). Every selection of components
+    (``load_pipeline``) shares these layers. Layers on a GPU are left alone; the parser's
+    transition loop keeps its own BLIS calls (compiled in, not reachable).
+
+    Side effect, for the whole process: the BLAS libraries loaded so far (numpy's) run on one
+    thread, as BLIS does. Parallelism is the workers' business (``Settings.workers``): a
+    stage with two processes must not get four threads, and one process stays one core."""
     from thinc.api import NumpyOps
     from threadpoolctl import threadpool_limits
 
