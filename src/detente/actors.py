@@ -24,8 +24,9 @@ from .model import Article, Mention, Sentence
 from .nlp import dictionary_words
 from .sentences import sentence_at
 
-VERSION = "4"  # 2: a wire dateline is a sentence of its own; 3: NER skips non-names;
-# 4: coordinated nationalities share a group noun ("Indian and Pakistani troops")
+VERSION = "5"  # 2: a wire dateline is a sentence of its own; 3: NER skips non-names;
+# 4: coordinated nationalities share a group noun ("Indian and Pakistani troops");
+# 5: office holders of 40 more countries, surnames of other people and not used alone
 # spaCy components the stage does not need: only ner runs. In the en_core_web_* pipelines
 # ner embeds the tokens itself (its own Tok2Vec); the shared ``tok2vec`` only feeds the
 # tagger and the parser, so running it here would double the stage's cost for nothing.
