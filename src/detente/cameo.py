@@ -110,6 +110,7 @@ class Dictionary:
     deployment_verbs: frozenset[str]
     commentator_nouns: frozenset[str]
     movement_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
     mutual_verbs: frozenset[str]
     actor_slot_codes: frozenset[str]
     figurative_objects: frozenset[str]
@@ -277,6 +278,7 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         deployment_verbs=words("deployment_verbs"),
         commentator_nouns=words("commentator_nouns"),
         movement_verbs=words("movement_verbs"),
+        denial_verbs=words("denial_verbs"),
         mutual_verbs=words("mutual_verbs"),
         actor_slot_codes=words("actor_slot_codes"),
         figurative_objects=words("figurative_objects"),

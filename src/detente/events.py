@@ -391,6 +391,32 @@ def _accuser(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     return []
 
 
+def _answered_accuser(ctx: _Context, verb: Any, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The accuser a denial or rejection in a relative clause answers: "accused Turkey of
+    arming Azerbaijan, which Ankara denied", "accused Armenia of shelling, a claim Yerevan
+    rejected". The relative clause hangs on the last noun ("Azerbaijan"), but what the
+    accused denies is the accusation, made by the accusation's subject. Only when the
+    denier is the accused (the accusation verb's object) and the verb denies or rejects
+    (``denial_verbs``)."""
+    if verb.dep_ != "relcl" or verb.lemma_.lower() not in ctx.lexicon.denial_verbs:
+        return []
+    accusation = next(
+        (a for a in verb.ancestors if a.lemma_.lower() in ctx.lexicon.accusation_verbs), None
+    )
+    if accusation is None:
+        return []
+    accused = [
+        _country(a.mention)
+        for c in accusation.children
+        if c.dep_ == "dobj"
+        for a in _actors_of(ctx, c)
+    ]
+    if not accused or {_country(a.mention) for a in sources} != set(accused):
+        return []
+    accusers, _ = _subject(ctx, accusation)
+    return [a for a in accusers if _country(a.mention) not in accused]
+
+
 def _main_pair(ctx: _Context) -> tuple[tuple[str, str], int]:
     """The two countries named together in most earlier sentences, and in how many."""
     by_sentence: dict[int, set[str]] = {}
@@ -1461,6 +1487,9 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 targets = _verb_target(ctx, tok, matched)
             if not targets:
                 targets = _participle_target(ctx, tok)
+            answered = _answered_accuser(ctx, tok, sources)
+            if answered:
+                targets, how = answered, f"{how}; target: the accuser it answers"
             if pattern.code[:2] in _STANCE_ROOTS:
                 doers = _doer_of_object_act(ctx, tok, matched, sources)
                 if doers:
