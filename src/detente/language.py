@@ -22,7 +22,7 @@ def _detector(languages: tuple[str, ...]) -> Any:
 def detect_language(text: str, languages: tuple[str, ...]) -> tuple[str | None, float | None]:
     """ISO 639-1 code and confidence of the text's language, or (None, None)."""
     sample = text[:SAMPLE_CHARS]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, None
     # One pass over the sample: ``detect_language_of`` followed by
     # ``compute_language_confidence`` computed these values twice (ingest spent half its
