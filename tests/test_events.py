@@ -592,6 +592,13 @@ def test_a_denial_in_a_relative_clause_answers_the_accuser(nlp: Any) -> None:
     ]
 
 
+def test_a_strike_on_a_place_is_a_use_of_force(nlp: Any) -> None:
+    # Invented. A bare "strike" may be a labour strike (143); "a strike on" a place is a
+    # military one, so condemning it is aimed at the striker, not at the place struck.
+    text = "Armenia fired on Azerbaijan. Turkey condemned the strike on the Azerbaijani city."
+    assert ("TUR", "111", "ARM") in triples(code(nlp, text))
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}
@@ -1073,7 +1080,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-7: recall 0.28 (123 of 447), precision 0.61 (162 of
+    # Measured with coder detente-events-7: recall 0.28 (124 of 447), precision 0.61 (163 of
     # 267), dated 0.90.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
