@@ -1522,6 +1522,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 ctx, tok, matched, pattern.code[:2]
             )
         targets = _not_self(sources, targets, pattern.code)
+        if sources and not targets and pattern.code in _DOMESTIC_MEASURES:
+            targets = _own_country(sources)
         if not sources:
             reason = f"no resolved source actor ({how})"
             candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
@@ -1948,6 +1950,24 @@ def _unresolved_addressee(
 # Stances toward an act (comment, approve, criticise, reject): "condemned the attack on
 # Ganja", "declined to support the invasion of Ukraine" are aimed at whoever did the act.
 _STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
+# Measures a state imposes on its own territory and people (a curfew, a state of emergency,
+# martial law): with no other target named, they fall on the source's own country.
+_DOMESTIC_MEASURES = frozenset({"1723", "1724"})
+
+
+def _own_country(sources: Sequence[_Actor]) -> list[_Actor]:
+    """The one country of ``sources``, named by the source's own mention ("The Karabakh
+    authorities declared martial law": Nagorno-Karabakh)."""
+    countries = {_country(a.mention) for a in sources}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    if not country:
+        return []
+    mention = replace(sources[0].mention, actor_code=country, actor_name=country, kind="country")
+    return [_Actor(mention, "its own country (a domestic measure)", 0.6)]
+
+
 # Uses of force: a movement verb ("enter", "cross into") codes one only for troops or states.
 _FORCE_ROOTS = frozenset({"18", "19", "20"})
 
