@@ -1398,6 +1398,15 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             verbal = verbal or any(c.dep_ in _SUBJECTS for c in tok.children)
         is_verb = verbal and lemma in lex.verbs
         is_noun = tok.pos_ in ("NOUN", "PROPN") and lemma in lex.nouns
+        if (
+            tok.tag_ == "VBG"
+            and tok.dep_ in ("nsubj", "nsubjpass")
+            and tok.lower_ in lex.nouns
+            and not any(c.dep_ in _SUBJECTS for c in tok.children)
+        ):
+            # "Fighting between the army and the RSF continued": a gerund that is the
+            # sentence's subject names an event, as the noun "fighting" does.
+            lemma, is_verb, is_noun = tok.lower_, False, True
         if is_verb or is_noun:
             triggers.append((not is_verb, len(list(tok.ancestors)), tok.i, tok, lemma, is_verb))
     triggers.sort(key=lambda t: t[:3])
