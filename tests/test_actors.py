@@ -658,3 +658,15 @@ def test_a_known_surname_after_a_title_address_or_common_word(
 ) -> None:
     putin = resolved(mentions(matcher, text, day="2023-05-01"), "Putin")
     assert (putin.actor_code, putin.actor_name) == ("RUSGOV", "Vladimir Putin")
+
+
+def test_the_protesters_are_the_protesters_named_before(matcher: actors.ActorMatcher) -> None:
+    found = mentions(
+        matcher,
+        "Azerbaijani protesters blocked the road. Russian peacekeepers held talks with the "
+        "protesters. The residents stayed at home.",
+    )
+    codes = [(m.text, m.actor_code) for m in found]
+    assert ("protesters", "AZECVL") in codes
+    # "the residents" could be anyone's: no guess.
+    assert not [c for t, c in codes if t == "residents" and c is not None]

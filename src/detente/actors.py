@@ -58,6 +58,10 @@ _COORDINATORS = frozenset({"and", "or", ","})
 # Bodies a bare "the army" / "the parliament" may refer back to, and how many sentences back.
 _DEFINITE_ROLES = frozenset({"MIL", "LEG", "JUD", "SPY", "OPP", "REB"})
 _DEFINITE_REACH = 3
+# Civilians named by what they do as a crowd: "the protesters" are the protesters named
+# before ("Azerbaijani protesters blocked the road ... talks with the protesters"); "the
+# people" or "the residents" could be anyone's.
+_DEFINITE_CROWDS = frozenset({"protesters", "protestors", "demonstrators", "activists", "rioters"})
 _ETHNIC = frozenset({"ethnic"})
 _FORMER = frozenset({"former", "ex", "late"})
 _LOCAL_ROLES = frozenset({"GOV", "CVL", "LEG", "JUD", "OPP", "MED", "PTY"})
@@ -1096,10 +1100,12 @@ class _Reader:
                     and self.doc[chunk.start - 1].lower_ == "the"
                 )
                 role = items[0].value if bare else None
+                if role == "CVL" and self.doc[chunk.end - 1].lower_ not in _DEFINITE_CROWDS:
+                    role = None  # "the people", "the residents": anyone's
                 here = self._mention(chunk, kind="institution")
             elif mention.kind == "person" and mention.actor_code is None:
                 bodies = [i.value for i in items if i.category == "institution"]
-                role = bodies[0] if len(bodies) == 1 else None
+                role = bodies[0] if len(bodies) == 1 and bodies[0] != "CVL" else None
                 here = mention
             else:
                 seen.append(mention)
@@ -1126,7 +1132,7 @@ class _Reader:
     @staticmethod
     def _named_body(seen: list[Mention], role: str, sentence: int) -> Mention | None:
         """The latest body of ``role`` named in the last sentences, if for one country only."""
-        if role not in _DEFINITE_ROLES:
+        if role not in _DEFINITE_ROLES and role != "CVL":
             return None
         recent = [
             m
