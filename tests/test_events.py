@@ -612,6 +612,14 @@ def test_a_gerund_subject_is_a_nominal_event(nlp: Any) -> None:
     assert triples(code(nlp, text)) == {("SDNMIL", "190", "SDNREB"), ("SDNREB", "190", "SDNMIL")}
 
 
+def test_an_appeal_to_end_the_fighting_is_addressed_to_its_parties(nlp: Any) -> None:
+    # Invented. "an end to the fighting" is what is asked for, not an unresolved addressee;
+    # the appeal goes to the two parties last seen fighting.
+    text = "Armenia and Azerbaijan clashed again. Turkey urged an end to the fighting."
+    appeals = {t for t in triples(code(nlp, text)) if t[0] == "TUR"}
+    assert appeals == {("TUR", "020", "ARM"), ("TUR", "020", "AZE")}
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}
@@ -1093,8 +1101,8 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-7: recall 0.29 (129 of 447), precision 0.63 (170 of
-    # 269), dated 0.91.
+    # Measured with coder detente-events-7: recall 0.29 (130 of 447), precision 0.63 (172 of
+    # 271), dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

@@ -1215,7 +1215,8 @@ def _appeal_over(verb: Any, appeals: dict[int, Any]) -> Any | None:
 
 def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]) -> list[_Actor]:
     """Who an appeal or demand asks to act, named as the subject of its complement:
-    "Armenia demanded that Russia withdraw its troops"."""
+    "Armenia demanded that Russia withdraw its troops"; for an appeal to end a use of force
+    named before ("urged an end to the fighting"), the two parties last seen fighting."""
     own = {_country(a.mention) for a in sources}
     for child in verb.children:
         if child.dep_ not in ("ccomp", "xcomp"):
@@ -1224,7 +1225,40 @@ def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]
             if subject.dep_ in _SUBJECTS:
                 found = [a for a in _actors_of(ctx, subject) if _country(a.mention) not in own]
                 return [_Actor(a.mention, "asked to act", 0.8 * a.confidence) for a in found]
+    if _ends_force(ctx, verb) and ctx.fighting:
+        parties = [c for c in ctx.fighting[-1] if c not in own]
+        named = [_latest_named(ctx, c) for c in parties]
+        if len(parties) == 2 and all(named):
+            return [_Actor(m, "the parties of the fighting", 0.5) for m in named if m]
     return []
+
+
+def _ends_force(ctx: _Context, verb: Any) -> bool:
+    """Whether ``verb``'s object is an end, halt or stop to a use of force ("urged an end to
+    the fighting", "called for a halt to the hostilities")."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [
+        o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+    ]
+    for obj in objects:
+        if obj.lemma_.lower() not in ("end", "halt", "stop", "cessation"):
+            continue
+        for prep in obj.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("to", "of"):
+                for act in prep.children:
+                    patterns = ctx.lexicon.nouns.get(act.lemma_.lower(), [])
+                    if any(p.code[:2] >= "18" for p in patterns):
+                        return True
+    return False
+
+
+def _latest_named(ctx: _Context, country: str) -> Mention | None:
+    """The latest mention of ``country`` itself (else of its state bodies) named before."""
+    named = [m for m in ctx.previous_countries if _country(m) == country]
+    latest = [m for m in named if m.kind == "country"] or [
+        m for m in named if m.kind in ("institution", "government")
+    ]
+    return latest[-1] if latest else None
 
 
 def _has_trigger_complement(verb: Any, lex: Dictionary) -> bool:
@@ -1940,13 +1974,14 @@ def _unresolved_addressee(
         if obj.i in matched_ids or obj.lemma_.lower() in lex.nouns:
             continue
         if any(
-            prep.lower_ == "of"
+            prep.lower_ in ("of", "to")
             and any(o.i in matched_ids or o.lemma_.lower() in lex.nouns for o in prep.children)
             for prep in obj.children
             if prep.dep_ == "prep"
         ):
-            # "host a new round of talks", "impose a package of sanctions": the act itself,
-            # counted or bundled, not someone it is aimed at.
+            # "host a new round of talks", "impose a package of sanctions", "urged an end to
+            # the fighting": the act itself, counted, bundled or ended, not someone it is
+            # aimed at.
             continue
         if obj.pos_ in ("NOUN", "PROPN", "ADJ"):
             # People ("the communities", "his visitors", "other countries") or a thing whose
