@@ -1246,7 +1246,7 @@ def _ends_force(ctx: _Context, verb: Any) -> bool:
         for prep in obj.children:
             if prep.dep_ == "prep" and prep.lower_ in ("to", "of"):
                 for act in prep.children:
-                    patterns = ctx.lexicon.nouns.get(act.lemma_.lower(), [])
+                    patterns: Sequence[Pattern] = ctx.lexicon.nouns.get(act.lemma_.lower(), ())
                     if any(p.code[:2] >= "18" for p in patterns):
                         return True
     return False
