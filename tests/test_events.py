@@ -620,6 +620,13 @@ def test_an_appeal_to_end_the_fighting_is_addressed_to_its_parties(nlp: Any) -> 
     assert appeals == {("TUR", "020", "ARM"), ("TUR", "020", "AZE")}
 
 
+def test_what_a_speaker_denies_is_negated(nlp: Any) -> None:
+    # Invented: the act a speaker denies is not reported as done.
+    result = code(nlp, "Nikol Pashinyan denied that Armenia had attacked Azerbaijan.")
+    attacks = [e for e in result.events if e.root == "19"]
+    assert attacks and all(e.modality == "negated" for e in attacks)
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}
@@ -1101,8 +1108,8 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-7: recall 0.29 (130 of 447), precision 0.63 (172 of
-    # 271), dated 0.91.
+    # Measured with coder detente-events-7: recall 0.29 (130 of 447), precision 0.64 (172 of
+    # 270), dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

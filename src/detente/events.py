@@ -1136,6 +1136,10 @@ def _modality(ctx: _Context, trigger: Any) -> str:
                 found.add("planned")
         if node.dep_ == "ccomp" and head_lemma in lex.opinion_verbs:
             found.add("opinion")
+        if node.dep_ == "ccomp" and head_lemma in lex.denial_verbs:
+            # "denied that Armenian forces had fired on Ganja": the speaker says it did not
+            # happen.
+            found.add("negated")
         if (
             node.dep_ in ("ccomp", "parataxis")
             and head_lemma in lex.speech_verbs
