@@ -627,6 +627,13 @@ def test_what_a_speaker_denies_is_negated(nlp: Any) -> None:
     assert attacks and all(e.modality == "negated" for e in attacks)
 
 
+def test_a_mediator_named_before_a_participle_is_no_target(nlp: Any) -> None:
+    # Invented. Turkey mediated the ceasefire; the ceasefire is not aimed at Turkey.
+    result = code(nlp, "Armenia accepted a Turkish-mediated ceasefire on Wednesday.")
+    truces = [e for e in result.events if e.source_code == "ARM" and e.root == "08"]
+    assert truces and all(e.target_code != "TUR" for e in truces)
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}

@@ -946,6 +946,8 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
     return _embedded_target(ctx, objects)
 
 
+# Third parties' acts named as a participle before a noun: "Russian-mediated", "US-brokered".
+_GO_BETWEEN_PARTICIPLES = frozenset({"mediate", "broker", "host", "facilitate", "negotiate"})
 # Not searched for the affected party: subordinate clauses, and the by-phrase of a passive
 # participle, which names a doer ("a ceasefire brokered by Moscow").
 _EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
@@ -997,6 +999,15 @@ def _embedded_target(ctx: _Context, phrases: Sequence[Any]) -> list[_Actor]:
         while stack:
             tok = stack.pop()
             if tok.dep_ in _EMBEDDED_STOP:
+                continue
+            if (
+                tok.dep_ == "npadvmod"
+                and tok.head.tag_ == "VBN"
+                and tok.head.lemma_.lower() in _GO_BETWEEN_PARTICIPLES
+            ):
+                # "a Russian-mediated ceasefire": the mediator named before the participle is
+                # its doer, as a by-phrase would be, not a party the act falls on (while the
+                # leader of a "Russian-led alliance" stands for it).
                 continue
             seen.append(tok)
             stack.extend(tok.children)
