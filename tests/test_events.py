@@ -634,6 +634,14 @@ def test_a_mediator_named_before_a_participle_is_no_target(nlp: Any) -> None:
     assert truces and all(e.target_code != "TUR" for e in truces)
 
 
+def test_a_host_with_no_one_named_serves_the_parties_that_last_met(nlp: Any) -> None:
+    # Invented.
+    text = "Armenia and Azerbaijan held talks on Monday. The talks were hosted by France."
+    hosted = {t for t in triples(code(nlp, text)) if t[0] == "FRA"}
+    assert hosted == {("FRA", "043", "ARM"), ("FRA", "043", "AZE")}
+    assert triples(code(nlp, "France hosted the talks.")) == {("FRA", "043", None)}
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}

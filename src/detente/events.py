@@ -1248,6 +1248,24 @@ def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]
     return []
 
 
+# Hosting and mediating: with no one named, they serve the parties that last met.
+_GO_BETWEEN_CODES = frozenset({"043", "045"})
+
+
+def _latest_meeting_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
+    """The two countries of the latest mutual cooperative act told before in the article
+    (talks, an agreement), when neither is the source's: whom a host or mediator served
+    ("Lavrov and Kuleba met ... The talks were hosted by Turkey's foreign minister")."""
+    if not ctx.together:
+        return []
+    own = {_country(a.mention) for a in sources}
+    parties = [c for c in ctx.together[-1] if c not in own]
+    named = [_latest_named(ctx, c) for c in parties]
+    if len(parties) != 2 or not all(named):
+        return []
+    return [_Actor(m, "the parties that last met", 0.5) for m in named if m]
+
+
 def _ends_force(ctx: _Context, verb: Any) -> bool:
     """Whether ``verb``'s object is an end, halt or stop to a use of force ("urged an end to
     the fighting", "called for a halt to the hostilities")."""
@@ -1554,6 +1572,8 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                     targets, how = doers, f"{how}; target: the doer of the act it is about"
             if not targets and pattern.code[:2] in _APPEAL_ROOTS:
                 targets = _addressee_of_complement(ctx, tok, sources)
+            if not targets and pattern.code in _GO_BETWEEN_CODES:
+                targets = _latest_meeting_parties(ctx, sources)
             for inner in [t for t in matched if t.pos_ in ("VERB", "AUX")]:
                 # "vowed to protect Armenia": the object of the pattern's inner verb.
                 targets = targets or _verb_target(ctx, inner, [])
