@@ -651,6 +651,8 @@ def test_a_known_surname_is_not_everyone_of_that_name(
         "Yesterday Putin said the talks would resume.",
         "The talks, Putin said, would resume.",
         "President Putin met the envoy.",
+        "In March Putin said the talks would resume.",
+        "Kremlin Says Putin Ready To Talk",
     ],
 )
 def test_a_known_surname_after_a_title_address_or_common_word(
@@ -670,3 +672,9 @@ def test_the_protesters_are_the_protesters_named_before(matcher: actors.ActorMat
     assert ("protesters", "AZECVL") in codes
     # "the residents" could be anyone's: no guess.
     assert not [c for t, c in codes if t == "residents" and c is not None]
+    # Civilians named before are no antecedent of "the protesters".
+    other = mentions(
+        matcher,
+        "Azerbaijani shelling killed three Armenian civilians. In Baku, the protesters marched.",
+    )
+    assert not [m for m in other if m.text == "protesters" and m.actor_code]

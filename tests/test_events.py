@@ -576,6 +576,9 @@ def test_a_conjunct_verb_without_a_coordinator_shares_no_subject(nlp: Any) -> No
     assert not [e for e in code(nlp, text).events if e.root == "19"]
     coordinated = code(nlp, "Azerbaijan shelled the town and occupied Armenia.")
     assert ("AZE", "192", "ARM") in triples(coordinated)
+    # A list with commas only is coordinated too.
+    listed = code(nlp, "Azerbaijan shelled the town, killed three soldiers, Armenia said.")
+    assert {t[1] for t in triples(listed) if t[0] == "AZE"} >= {"1823"}
 
 
 def test_a_denial_in_a_relative_clause_answers_the_accuser(nlp: Any) -> None:
@@ -585,6 +588,9 @@ def test_a_denial_in_a_relative_clause_answers_the_accuser(nlp: Any) -> None:
         "Armenia accused Turkey of providing military support to Azerbaijan, which Turkey denied."
     )
     assert ("TUR", "016", "ARM") in triples(code(nlp, text))
+    # "which" standing for a thing, not for the accusation, answers no one.
+    plan = "Armenia accused Turkey of blocking the peace plan, which Turkey had rejected in 2020."
+    assert not [e for e in code(nlp, plan).events if e.source_code == "TUR" and e.target_code]
     # A denier who is not the accused gets no target from the accusation.
     other = "Armenia accused Turkey of providing military support to Azerbaijan, which Iran denied."
     assert not [
@@ -601,9 +607,12 @@ def test_a_strike_on_a_place_is_a_use_of_force(nlp: Any) -> None:
 
 def test_a_domestic_measure_falls_on_the_sources_own_country(nlp: Any) -> None:
     # Invented. A curfew or martial law with no other target named is imposed at home.
-    result = code(nlp, "Nikol Pashinyan imposed a curfew in the capital.")
+    result = code(nlp, "Nikol Pashinyan imposed a curfew.")
     assert triples(result) == {("ARMGOV", "1723", "ARM")}
     assert ("RUS", "1724", "UKR") in triples(code(nlp, "Russia imposed martial law in Ukraine."))
+    # A place named but not resolved may be someone else's: no target is guessed.
+    occupied = code(nlp, "Russian troops imposed a curfew in Kherson.")
+    assert triples(occupied) == {("RUSMIL", "1723", None)}
 
 
 def test_a_gerund_subject_is_a_nominal_event(nlp: Any) -> None:
@@ -1123,7 +1132,7 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-7: recall 0.29 (130 of 447), precision 0.64 (172 of
+    # Measured with coder detente-events-7: recall 0.29 (129 of 447), precision 0.63 (171 of
     # 270), dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51

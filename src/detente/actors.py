@@ -353,7 +353,7 @@ class _Reader:
         """Whether a capitalised word that no dictionary match covers stands right before the
         surname at ``start`` ("Saddam Hussein", "Nawaz Sharif", "Sara Duterte"): another
         person of that name. Not a title ("President Putin": a match), a word of address
-        ("Mr Putin") or a common word opening the sentence ("Yesterday Putin ...")."""
+        ("Mr Putin"), a calendar name or a common word ("Yesterday Putin ...")."""
         # Name particles between the given name and the surname: "Nouri al-Maliki".
         while start > 1 and (
             self.doc[start - 1].text in ("-", "‐") or self.doc[start - 1].lower_ in _NAME_PARTICLES
@@ -368,10 +368,9 @@ class _Reader:
             return False
         if any(s <= start - 1 < e for s, e in self._matches):
             return False
-        opens = start == 1 or (
-            bool(self.sentence_of) and self.sentence_of[start - 1] != self.sentence_of[start - 2]
-        )
-        return not (opens and _common_word(before, self.m))
+        # A common word ("In March Pashinyan said", a headline's "Kremlin Says Putin ...")
+        # or a calendar name is no given name.
+        return before.lower_ not in _CALENDAR_NAMES and not _common_word(before, self.m)
 
     @staticmethod
     def _item_from_surface(start: int, end: int, surface: Surface) -> _Item:
@@ -1141,6 +1140,8 @@ class _Reader:
             and m.kind not in ("person", "role")  # a body, not its speaker
             and m.actor_code == f"{m.country}{role}"
             and sentence - m.sentence <= _DEFINITE_REACH
+            # "the protesters" are a crowd named as one before, not any civilians.
+            and (role != "CVL" or m.text.split()[-1].lower() in _DEFINITE_CROWDS)
         ]
         return recent[-1] if len({m.country for m in recent}) == 1 else None
 

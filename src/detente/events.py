@@ -391,6 +391,9 @@ def _accuser(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
     return []
 
 
+_CLAIM_NOUNS = frozenset({"claim", "allegation", "accusation", "charge", "assertion"})
+
+
 def _answered_accuser(ctx: _Context, verb: Any, sources: Sequence[_Actor]) -> list[_Actor]:
     """The accuser a denial or rejection in a relative clause answers: "accused Turkey of
     arming Azerbaijan, which Ankara denied", "accused Armenia of shelling, a claim Yerevan
@@ -399,6 +402,10 @@ def _answered_accuser(ctx: _Context, verb: Any, sources: Sequence[_Actor]) -> li
     denier is the accused (the accusation verb's object) and the verb denies or rejects
     (``denial_verbs``)."""
     if verb.dep_ != "relcl" or verb.lemma_.lower() not in ctx.lexicon.denial_verbs:
+        return []
+    antecedent = verb.head
+    if ctx.mention_at(antecedent) is None and antecedent.lemma_.lower() not in _CLAIM_NOUNS:
+        # "accused Turkey of blocking the plan, which Turkey had rejected": the plan.
         return []
     accusation = next(
         (a for a in verb.ancestors if a.lemma_.lower() in ctx.lexicon.accusation_verbs), None
@@ -855,10 +862,16 @@ def _subject(ctx: _Context, verb: Any, depth: int = 0) -> tuple[list[_Actor], st
 
 def _coordinated(conj: Any) -> bool:
     """Whether a coordinator ("and", "but", "or", "either") links ``conj`` to its head: on
-    the head, on one of the head's conjuncts (a list "A, B and C") or on ``conj`` itself."""
+    the head, on one of the head's conjuncts (a list "A, B and C") or on ``conj`` itself;
+    or a comma right before the conjunct's phrase."""
     head = conj.head
     linked = [head, conj, *(c for c in head.children if c.dep_ == "conj")]
-    return any(c.dep_ in ("cc", "preconj") for t in linked for c in t.children)
+    if any(c.dep_ in ("cc", "preconj") for t in linked for c in t.children):
+        return True
+    # A list without "and" ("shelled Armenian positions, killed three soldiers"): a comma
+    # before the conjunct's phrase.
+    before = conj.left_edge.i - 1
+    return bool(before > head.i and conj.doc[before].text == ",")
 
 
 # Prepositions that set a passive harm in an attack: "killed in Azerbaijani shelling",
@@ -947,7 +960,7 @@ def _verb_target(ctx: _Context, head: Any, matched: list[Any]) -> list[_Actor]:
 
 
 # Third parties' acts named as a participle before a noun: "Russian-mediated", "US-brokered".
-_GO_BETWEEN_PARTICIPLES = frozenset({"mediate", "broker", "host", "facilitate", "negotiate"})
+_GO_BETWEEN_PARTICIPLES = frozenset({"mediate", "broker", "facilitate", "negotiate"})
 # Not searched for the affected party: subordinate clauses, and the by-phrase of a passive
 # participle, which names a doer ("a ceasefire brokered by Moscow").
 _EMBEDDED_STOP = frozenset({"relcl", "ccomp", "advcl", "parataxis", "appos", "agent"})
@@ -1241,7 +1254,7 @@ def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]
                 found = [a for a in _actors_of(ctx, subject) if _country(a.mention) not in own]
                 return [_Actor(a.mention, "asked to act", 0.8 * a.confidence) for a in found]
     if _ends_force(ctx, verb) and ctx.fighting:
-        parties = [c for c in ctx.fighting[-1] if c not in own]
+        parties = [c for c in ctx.fighting[-1] if c[:3] not in own]
         named = [_latest_named(ctx, c) for c in parties]
         if len(parties) == 2 and all(named):
             return [_Actor(m, "the parties of the fighting", 0.5) for m in named if m]
@@ -1280,13 +1293,20 @@ def _ends_force(ctx: _Context, verb: Any) -> bool:
             if prep.dep_ == "prep" and prep.lower_ in ("to", "of"):
                 for act in prep.children:
                     patterns: Sequence[Pattern] = ctx.lexicon.nouns.get(act.lemma_.lower(), ())
-                    if any(p.code[:2] >= "18" for p in patterns):
+                    bare = not any(c.dep_ in ("prep", "compound") for c in act.children)
+                    # The fighting told before, not "the fighting in Sudan" nor a "strike"
+                    # that may be a labour strike.
+                    if bare and patterns and all(p.code[:2] >= "18" for p in patterns):
                         return True
     return False
 
 
 def _latest_named(ctx: _Context, country: str) -> Mention | None:
     """The latest mention of ``country`` itself (else of its state bodies) named before."""
+    if len(country) > 3:
+        # A civil war's parties are kept by full code ("SDNMIL", "SDNREB").
+        bodies = [m for m in ctx.previous_countries if m.actor_code == country]
+        return bodies[-1] if bodies else None
     named = [m for m in ctx.previous_countries if _country(m) == country]
     latest = [m for m in named if m.kind == "country"] or [
         m for m in named if m.kind in ("institution", "government")
@@ -1600,7 +1620,12 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
                 ctx, tok, matched, pattern.code[:2]
             )
         targets = _not_self(sources, targets, pattern.code)
-        if sources and not targets and pattern.code in _DOMESTIC_MEASURES:
+        if (
+            sources
+            and not targets
+            and pattern.code in _DOMESTIC_MEASURES
+            and not _places_named(tok, matched)
+        ):
             targets = _own_country(sources)
         if not sources:
             reason = f"no resolved source actor ({how})"
@@ -1610,10 +1635,16 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             is_verb
             and lemma in lex.movement_verbs
             and pattern.code[:2] in _FORCE_ROOTS
-            and all(a.mention.kind == "person" for a in sources)
+            and all(
+                a.mention.kind == "person"
+                and not (a.mention.actor_code or "").endswith(("MIL", "REB"))
+                for a in sources
+            )
+            and not any(c.dep_ == "dobj" for c in tok.children)
         ):
             # "detained the former minister as he tried to cross into Armenia": a person
-            # entering a country is no use of force; troops or a state doing so is.
+            # entering a country is no use of force; troops, a state or a commander doing so
+            # is, and so is pushing forces out ("pushed rebel forces out of Tripoli").
             reason = "a person moving is no use of force"
             candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
             continue
@@ -2032,6 +2063,16 @@ _STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
 # Measures a state imposes on its own territory and people (a curfew, a state of emergency,
 # martial law): with no other target named, they fall on the source's own country.
 _DOMESTIC_MEASURES = frozenset({"1723", "1724"})
+
+
+def _places_named(trigger: Any, matched: list[Any]) -> bool:
+    """Whether the act names where it applies ("a curfew in Kherson", "martial law in the
+    annexed regions"): a place that did not resolve to a target may be someone else's."""
+    return any(
+        prep.dep_ == "prep" and prep.lower_ in ("in", "on", "across", "throughout", "over")
+        for t in [trigger, *matched]
+        for prep in t.children
+    )
 
 
 def _own_country(sources: Sequence[_Actor]) -> list[_Actor]:
