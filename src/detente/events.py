@@ -367,14 +367,11 @@ def _context_opponent(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
         if together < 2 or country not in pair:
             return []
     other = pair[1] if pair[0] == country else pair[0]
-    named = [m for m in ctx.previous_countries if _country(m) == other]
     # The country itself, else a body of it ("Indian and Pakistani troops": INDMIL).
-    latest = [m for m in named if m.kind == "country"] or [
-        m for m in named if m.kind in ("institution", "government")
-    ]
-    if not latest:
+    latest = _latest_named(ctx, other)
+    if latest is None:
         return []
-    return [_Actor(latest[-1], "the other party of the article's conflict", 0.5)]
+    return [_Actor(latest, "the other party of the article's conflict", 0.5)]
 
 
 def _accuser(ctx: _Context, sources: Sequence[_Actor]) -> list[_Actor]:
@@ -1254,10 +1251,7 @@ def _addressee_of_complement(ctx: _Context, verb: Any, sources: Sequence[_Actor]
                 found = [a for a in _actors_of(ctx, subject) if _country(a.mention) not in own]
                 return [_Actor(a.mention, "asked to act", 0.8 * a.confidence) for a in found]
     if _ends_force(ctx, verb) and ctx.fighting:
-        parties = [c for c in ctx.fighting[-1] if c[:3] not in own]
-        named = [_latest_named(ctx, c) for c in parties]
-        if len(parties) == 2 and all(named):
-            return [_Actor(m, "the parties of the fighting", 0.5) for m in named if m]
+        return _pair_parties(ctx, ctx.fighting[-1], own, "the parties of the fighting")
     return []
 
 
@@ -1272,11 +1266,17 @@ def _latest_meeting_parties(ctx: _Context, sources: Sequence[_Actor]) -> list[_A
     if not ctx.together:
         return []
     own = {_country(a.mention) for a in sources}
-    parties = [c for c in ctx.together[-1] if c not in own]
+    return _pair_parties(ctx, ctx.together[-1], own, "the parties that last met")
+
+
+def _pair_parties(ctx: _Context, pair: tuple[str, str], own: set[str], how: str) -> list[_Actor]:
+    """Both sides of a pair of countries (or of a civil war's bodies) seen before, each by
+    its latest mention; none when the source is one of them or either was never named."""
+    parties = [c for c in pair if c[:3] not in own]
     named = [_latest_named(ctx, c) for c in parties]
     if len(parties) != 2 or not all(named):
         return []
-    return [_Actor(m, "the parties that last met", 0.5) for m in named if m]
+    return [_Actor(m, how, 0.5) for m in named if m]
 
 
 def _ends_force(ctx: _Context, verb: Any) -> bool:
