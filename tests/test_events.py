@@ -651,6 +651,85 @@ def test_a_host_with_no_one_named_serves_the_parties_that_last_met(nlp: Any) -> 
     assert triples(code(nlp, "France hosted the talks.")) == {("FRA", "043", None)}
 
 
+def test_an_appeal_for_a_ceasefire_is_addressed_to_the_parties(nlp: Any) -> None:
+    # Invented. A ceasefire binds both sides; one in another war named by its place is not
+    # this one's.
+    text = "Armenia and Azerbaijan clashed on Monday. Turkey called for an immediate ceasefire."
+    appeals = {t for t in triples(code(nlp, text)) if t[0] == "TUR"}
+    assert appeals == {("TUR", "107", "ARM"), ("TUR", "107", "AZE")}
+    text = "Armenia and Azerbaijan clashed again on Monday. Turkey called for a ceasefire in Gaza."
+    assert {t for t in triples(code(nlp, text)) if t[0] == "TUR"} == {("TUR", "107", None)}
+
+
+def test_two_sides_agreeing_a_truce_agree_it_with_each_other(nlp: Any) -> None:
+    # Invented.
+    text = "Armenia and Azerbaijan agreed on Monday to a permanent cessation of hostilities."
+    assert triples(code(nlp, text)) == {("ARM", "0871", "AZE"), ("AZE", "0871", "ARM")}
+
+
+def test_a_stance_on_the_agreement_is_aimed_at_its_parties(nlp: Any) -> None:
+    # Invented. "the agreement", naming no one, is the one its parties made just before; an
+    # agreement about something else, or one's own, is not aimed at them.
+    first = "Armenia and Azerbaijan signed an agreement on Monday. "
+    found = triples(code(nlp, first + "Turkey welcomed the agreement."))
+    stance = {t for t in found if t[0] == "TUR"}
+    assert stance == {("TUR", "051", "ARM"), ("TUR", "051", "AZE")}
+    text = first + "Turkey welcomed the agreement on gas."
+    assert {t for t in triples(code(nlp, text)) if t[0] == "TUR"} == {("TUR", "051", None)}
+    text = first + "Armenia welcomed the agreement."
+    assert ("ARM", "051", "AZE") not in triples(code(nlp, text))
+
+
+def test_representatives_of_two_sides_act_for_each(nlp: Any) -> None:
+    # Invented. Each side of the of-phrase acts; the two bodies of one country stay two
+    # parties, whom "both sides" then names.
+    text = (
+        "Representatives of Sudan's army and the Rapid Support Forces signed a declaration "
+        "on Thursday. Under the declaration, both sides pledged to protect civilians. "
+        "Egypt welcomed the agreement."
+    )
+    found = triples(code(nlp, text))
+    assert {("SDNMIL", "057", "SDNREB"), ("SDNREB", "057", "SDNMIL")} <= found
+    welcomed = {t for t in found if t[0] == "EGY"}
+    assert welcomed == {("EGY", "051", "SDNMIL"), ("EGY", "051", "SDNREB")}
+
+
+def test_a_crowd_with_no_nationality_is_of_the_place_named(nlp: Any) -> None:
+    # Invented. No actor is named: the crowd, the police and the buildings are those of
+    # the country of the city their clause names (Yerevan and Almaty are in the gazetteer,
+    # not in this test's actor dictionary).
+    text = "Hundreds of protesters stormed government buildings in Yerevan on Tuesday."
+    result = code(nlp, text)
+    assert triples(result) == {("ARMCVL", "145", "ARMGOV")}
+    crowd = result.events[0]
+    assert crowd.source_name == "Armenia: CVL" and crowd.confidence < 1
+    assert text[crowd.source_start : crowd.source_end] == "Hundreds of protesters"
+    result = code(nlp, "In Almaty, police detained dozens of people on Wednesday.")
+    assert triples(result) == {("KAZGOV", "173", "KAZCVL")}
+    # The coordinated verb shares the subject and its place; the parliament building stands
+    # for the legislature.
+    result = code(nlp, "Protesters marched and stormed the parliament building in Yerevan.")
+    assert ("ARMCVL", "145", "ARMLEG") in triples(result)
+
+
+def test_a_crowd_is_not_located_when_it_is_named_otherwise(nlp: Any) -> None:
+    # Invented. An unresolved nationality, a place in a subordinate clause, an uncounted
+    # "people": no guess.
+    for text in [
+        "Hundreds of Armenian protesters rallied in Moscow on Sunday.",
+        "Protesters rallied on Sunday after talks in Yerevan failed.",
+        "People rallied in Yerevan on Sunday.",
+    ]:
+        assert not any(e.source_code.endswith("CVL") for e in code(nlp, text).events), text
+
+
+def test_force_used_by_civilians_is_a_riot(nlp: Any) -> None:
+    # Invented. Troops storming a town use military force; a crowd storming one riots.
+    assert triples(code(nlp, "Azerbaijani troops stormed the town.")) == {("AZE", "190", None)}
+    result = code(nlp, "Protesters stormed the town hall in Almaty.")
+    assert triples(result) == {("KAZCVL", "145", "KAZGOV")}
+
+
 def test_conditional_hypothetical_and_future(nlp: Any) -> None:
     result = code(nlp, "If Azerbaijan attacks Armenia, Russia would send peacekeepers.")
     modalities = {(e.source_code, e.modality) for e in result.events}
@@ -911,6 +990,9 @@ def test_locations_from_the_offline_gazetteer() -> None:
     assert city is not None and city.country == "RUS" and city.precision == "city"
     assert city.lat is not None and 55 < city.lat < 56
     assert find_location("Moscow said it would act in March") is None
+    # The words read after one preposition do not hide the next one.
+    near = find_location("protesters gathered outside government buildings in Yerevan")
+    assert near is not None and near.name == "Yerevan"
 
 
 # --- grouping, stage, store, export, CLI -------------------------------------------------------
@@ -1118,8 +1200,8 @@ def _evaluate(tmp_path: Path, folder: Path) -> EventMatchReport:
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/corpus/seeds not present")
 def test_seed_acceptance(tmp_path: Path) -> None:
-    # Measured with coder detente-events-7 (and -6): recall 0.81 (29 of 36), 1.50 events per gold
-    # event (54 for 36), precision 0.61, dated 0.97.
+    # Measured with coder detente-events-8 (and -7, -6): recall 0.81 (29 of 36), 1.50 events per
+    # gold event (54 for 36), precision 0.61, dated 0.97.
     result = _evaluate(tmp_path, SEEDS)
     print_evaluation("seeds (actor stage)", result)
     assert result.recall >= 0.8
@@ -1132,8 +1214,8 @@ def test_sample_corpus_precision_and_recall(tmp_path: Path) -> None:
     result = _evaluate(tmp_path, SAMPLE)
     print_evaluation("sample corpus (actor stage)", result)
     assert result.n_gold == 447
-    # Measured with coder detente-events-7: recall 0.29 (129 of 447), precision 0.63 (171 of
-    # 270), dated 0.91.
+    # Measured with coder detente-events-8: recall 0.31 (137 of 447), precision 0.65 (184 of
+    # 285), dated 0.91.
     assert result.recall >= 0.23
     assert result.precision >= 0.51
     assert result.dated >= 0.8

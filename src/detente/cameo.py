@@ -68,6 +68,9 @@ def code_info(code: str) -> CameoCode:
 # --- the pattern dictionary ---------------------------------------------------------------
 
 TARGET_SLOT = "X"
+# The domestic roles a body named with no country may take from its place (as in
+# data/actors/roles.yaml): government, legislature, civilians.
+_BODY_ROLES = frozenset({"GOV", "LEG", "CVL"})
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,13 @@ class Dictionary:
     doer_of_nouns: frozenset[str]
     collective_parties: frozenset[str]
     collective_modifiers: frozenset[str]
+    representative_nouns: frozenset[str]
+    crowd_nouns: frozenset[str]
+    counted_crowd_nouns: frozenset[str]
+    crowd_quantities: frozenset[str]
+    located_bodies: dict[str, str]
+    seat_nouns: frozenset[str]
+    seat_modifiers: dict[str, str]
     # Lower-cased surface forms of every trigger: the tokenizer-level prefilter.
     trigger_forms: frozenset[str]
     # Irregular forms of prefixed verbs the model may not lemmatise ("retook" -> "retake").
@@ -242,6 +252,14 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
             code_info(str(value))
         return {str(k): str(v) for k, v in raw.items()}
 
+    def roles(key: str) -> dict[str, str]:
+        raw = data.get(key) or {}
+        assert isinstance(raw, dict), key
+        for word, role in raw.items():
+            if role not in _BODY_ROLES:
+                raise ValueError(f"{key}: '{word}' has the unknown role {role!r}")
+        return {str(k).lower(): str(v) for k, v in raw.items()}
+
     verbs = patterns("verbs", "verb")
     nouns = patterns("nouns", "noun")
     irregular = data.get("irregular_forms") or {}
@@ -290,6 +308,13 @@ def build_dictionary(data: dict[str, object]) -> Dictionary:
         doer_of_nouns=words("doer_of_nouns"),
         collective_parties=words("collective_parties"),
         collective_modifiers=words("collective_modifiers"),
+        representative_nouns=words("representative_nouns"),
+        crowd_nouns=words("crowd_nouns"),
+        counted_crowd_nouns=words("counted_crowd_nouns"),
+        crowd_quantities=words("crowd_quantities"),
+        located_bodies=roles("located_bodies"),
+        seat_nouns=words("seat_nouns"),
+        seat_modifiers=roles("seat_modifiers"),
         trigger_forms=frozenset(forms),
         irregular_verb_lemmas=verb_forms,
     )

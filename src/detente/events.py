@@ -32,7 +32,7 @@ from .event_dates import _WEEKDAYS, publication_window, time_expressions
 from .model import Article, Event, EventDate, Location, Mention, Sentence
 from .places import find_location
 
-CODER_VERSION = "detente-events-7"
+CODER_VERSION = "detente-events-8"
 # Modalities that count as events by default; the others are stored but left out of counts.
 COUNTED_MODALITIES = frozenset({"asserted", "future", "planned"})
 # Prepositions that introduce the target of an action ("attack on X", "sanctions against X").
@@ -126,10 +126,12 @@ def select_sentences(
         s
         for s in sentences
         if not s.is_caption
-        and (
-            s.index in with_actor or has_collective_parties(article.text[s.start : s.end], lexicon)
-        )
         and has_trigger(article.text[s.start : s.end], lexicon)
+        and (
+            s.index in with_actor
+            or has_collective_parties(article.text[s.start : s.end], lexicon)
+            or has_located_body(article.text[s.start : s.end], lexicon)
+        )
     ]
 
 
@@ -149,6 +151,14 @@ def has_collective_parties(text: str, lexicon: Dictionary) -> bool:
             if any(_singular(f) in lexicon.collective_parties for f in following):
                 return True
     return False
+
+
+def has_located_body(text: str, lexicon: Dictionary) -> bool:
+    """Whether ``text`` names a crowd or a domestic body and a known place ("protesters
+    stormed the mayor's office in Almaty"), whose country the coder may give it."""
+    words = {_singular(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
+    bodies = lexicon.crowd_nouns | lexicon.counted_crowd_nouns | lexicon.located_bodies.keys()
+    return not words.isdisjoint(bodies) and find_location(text) is not None
 
 
 # --- 2. coding one parsed sentence ---------------------------------------------------------
@@ -218,7 +228,7 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
             result.extend(a for a in sides if all(a.mention != r.mention for r in result))
             continue
         if ctx.mention_at(head) is None:
-            parties = _collective_parties(ctx, head)
+            parties = _collective_parties(ctx, head) or _representatives_of(ctx, head, depth)
             if parties:
                 result.extend(a for a in parties if all(a.mention != r.mention for r in result))
                 continue
@@ -226,6 +236,21 @@ def _actors_of(ctx: _Context, token: Any, depth: int = 0) -> list[_Actor]:
         if actor is not None and all(a.mention != actor.mention for a in result):
             result.append(actor)
     return result
+
+
+def _representatives_of(ctx: _Context, head: Any, depth: int) -> list[_Actor]:
+    """ "Representatives of Sudan's army and the RSF", "the leaders of Armenia and
+    Azerbaijan": each side of a coordinated of-phrase, for the people acting for them."""
+    if head.lemma_.lower() not in ctx.lexicon.representative_nouns:
+        return []
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and any(c.dep_ == "conj" for c in obj.children):
+                    sides = _actors_of(ctx, obj, depth + 1)
+                    if len(sides) >= 2:
+                        return [_Actor(a.mention, "of-phrase", 0.85 * a.confidence) for a in sides]
+    return []
 
 
 def _coordinated_modifiers(ctx: _Context, head: Any) -> list[_Actor]:
@@ -314,9 +339,8 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     for seen_pairs in (ctx.fighting, ctx.disputing, ctx.together):
         # A pair of countries, or of one country's bodies ("SDNMIL", "SDNREB").
         named = dict(latest)
-        if seen_pairs is not ctx.together:
-            bodies = ctx.previous_bodies
-            named.update((c, (m.start, m)) for c, m in bodies.items() if c not in latest)
+        bodies = ctx.previous_bodies
+        named.update((c, (m.start, m)) for c, m in bodies.items() if c not in latest)
         usable = [
             p
             for p in seen_pairs
@@ -654,7 +678,96 @@ def _actor_of_phrase(ctx: _Context, token: Any, depth: int) -> _Actor | None:
     if token.lower_ in _PRONOUNS_PERSON:
         antecedent = _pronoun_antecedent(ctx, token)
         return _Actor(antecedent, "pronoun", 0.7) if antecedent is not None else None
+    return _located_crowd(ctx, token)
+
+
+def _crowd_noun(lex: Dictionary, token: Any) -> Any | None:
+    """The noun naming a crowd in the phrase headed by ``token``: "protesters", "a crowd",
+    "hundreds of demonstrators", "dozens of people", "13 civilians" (people, civilians and
+    residents only when counted: alone they are anyone)."""
+    node, counted = token, False
+    for _ in range(3):
+        lemma = node.lemma_.lower()
+        counted = counted or any(c.dep_ == "nummod" for c in node.children)
+        if lemma in lex.crowd_nouns or (counted and lemma in lex.counted_crowd_nouns):
+            return node
+        if not (lemma in lex.crowd_quantities or node.like_num):
+            return None
+        counted = True
+        of = next((c for c in node.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        node = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+        if node is None:
+            return None
     return None
+
+
+def _located_crowd(ctx: _Context, token: Any) -> _Actor | None:
+    """A crowd of no named nationality, a domestic body named with no country, or a
+    building that stands for one, as the civilians or the body of the country of the place
+    its clause names: "hundreds of protesters stormed government buildings in Yerevan" are
+    ARMCVL and the buildings ARMGOV, as a news coder reads it (with a low confidence)."""
+    lex = ctx.lexicon
+    crowd = _crowd_noun(lex, token)
+    role, last = "CVL", crowd
+    if crowd is not None:
+        modifiers = [c for c in crowd.children if c.dep_ in ("amod", "compound", "nmod")]
+        named = [m for c in modifiers if (m := ctx.mention_at(c)) is not None]
+        if named:  # "hundreds of Armenian protesters"
+            return _Actor(named[0], "modifier of the crowd", 0.8)
+        if any(c.text[:1].isupper() for c in modifiers):
+            return None  # a nationality or group not resolved: not the place's people
+    elif token.lemma_.lower() in lex.located_bodies:
+        role, last = lex.located_bodies[token.lemma_.lower()], token
+    elif token.lemma_.lower() in lex.seat_nouns:
+        # "government buildings", "the mayor's office", "the presidential palace".
+        seat = [
+            lex.seat_modifiers[c.lemma_.lower()]
+            for c in token.children
+            if c.dep_ in ("compound", "amod", "poss") and c.lemma_.lower() in lex.seat_modifiers
+        ]
+        if not seat:
+            return None
+        role, last = seat[0], token
+    if last is None:
+        return None
+    place = _clause_place(ctx, token)
+    if place is None or not place.country or len(place.country) != 3:
+        return None
+    phrase = [t for t in token.subtree if t.i <= last.i and t.dep_ != "det"] or [token]
+    start = ctx.offset(phrase[0])[0]
+    end = ctx.offset(phrase[-1])[1]
+    code = f"{place.country}{role}"
+    located = Mention(
+        start=start, end=end, text=ctx.article.text[start:end], sentence=ctx.sentence.index,
+        kind="institution", actor_id=code, actor_code=code,
+        actor_name=f"{_country_name(place.country)}: {role}", country=place.country,
+        method="located by place", confidence=0.6,
+    )  # fmt: skip
+    return _Actor(located, f"located in {place.name}", 0.6)
+
+
+def _clause_place(ctx: _Context, token: Any) -> Location | None:
+    """The place named in ``token``'s phrase or in its clause, without the clause's
+    subordinate clauses: a place told of something else ("..., after talks in Moscow
+    failed") is not where the phrase is."""
+    clause = token
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    words = [t.text for t in token.subtree]
+    if clause.pos_ in ("VERB", "AUX"):
+        # The verbs coordinated with the clause's share its subject and its place
+        # ("stormed and set fire to the mayor's office in Almaty").
+        verbs = [clause] + [c for c in clause.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+        words = [t.text for v in verbs for t in _local_tokens(v)] + words
+    return find_location(" ".join(words))
+
+
+@lru_cache(maxsize=512)
+def _country_name(iso3: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=iso3)
+    return str(country.name) if country is not None else iso3
 
 
 def _local_tokens(head: Any) -> list[Any]:
@@ -1279,14 +1392,28 @@ def _pair_parties(ctx: _Context, pair: tuple[str, str], own: set[str], how: str)
     return [_Actor(m, how, 0.5) for m in named if m]
 
 
+# A ceasefire binds both sides: one asked for, with no one named, is asked of the parties.
+_CEASEFIRE_CODE = "0871"
+
+
 def _ends_force(ctx: _Context, verb: Any) -> bool:
     """Whether ``verb``'s object is an end, halt or stop to a use of force ("urged an end to
-    the fighting", "called for a halt to the hostilities")."""
+    the fighting", "called for a halt to the hostilities"), or a bare ceasefire ("called for
+    an immediate ceasefire"; not "a ceasefire in Gaza", which may be another war)."""
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     objects += [
         o for p in verb.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
     ]
     for obj in objects:
+        truce: Sequence[Pattern] = ctx.lexicon.nouns.get(obj.lemma_.lower(), ())
+        best = _best_pattern(obj, truce, _local_tokens(obj)) if truce else None
+        if best is not None and best[0].code == _CEASEFIRE_CODE:
+            # "a ceasefire", "a cessation of hostilities"; not "a ceasefire in Gaza".
+            words = {t.i for t in best[1]}
+            if not any(
+                c.dep_ in ("prep", "compound", "poss") and c.i not in words for c in obj.children
+            ):
+                return True
         if obj.lemma_.lower() not in ("end", "halt", "stop", "cessation"):
             continue
         for prep in obj.children:
@@ -1306,7 +1433,8 @@ def _latest_named(ctx: _Context, country: str) -> Mention | None:
     if len(country) > 3:
         # A civil war's parties are kept by full code ("SDNMIL", "SDNREB").
         bodies = [m for m in ctx.previous_countries if m.actor_code == country]
-        return bodies[-1] if bodies else None
+        # Rebels are a group, not a state body: the latest mention of each actor keeps them.
+        return bodies[-1] if bodies else ctx.previous_bodies.get(country)
     named = [m for m in ctx.previous_countries if _country(m) == country]
     latest = [m for m in named if m.kind == "country"] or [
         m for m in named if m.kind in ("institution", "government")
@@ -1659,6 +1787,11 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             speakers, _ = _subject(ctx, speech)
             reporter = speakers[0] if speakers else None
         info = code_info(pattern.code)
+        if info.root == "19" and all((a.mention.actor_code or "").endswith("CVL") for a in sources):
+            # "Protesters stormed the mayor's office": civilians' force is a riot, not the
+            # use of military force that troops storming a town is.
+            info = code_info(_RIOT)
+            how = f"{how}; civilians' force is a riot"
         shifted = _intent_shift(ctx, modality_token, info.code)
         if shifted is not None:
             # "ready to help broker", "threatened to invade": the event is the stated
@@ -1720,7 +1853,10 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         # agreement signed by three binds each to the others.
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (
-            info.root in _RECIPROCAL_ROOTS or _each_other(tok) or lemma in lex.mutual_verbs
+            info.root in _RECIPROCAL_ROOTS
+            or info.code == _CEASEFIRE_CODE  # two sides agreeing a truce agree it together
+            or _each_other(tok)
+            or lemma in lex.mutual_verbs
         )
         # Two mediators ("a deal brokered by the UN and Turkey") do not mediate each other.
         reciprocal = reciprocal and info.code[:3] not in _MEDIATOR_CODES
@@ -2063,6 +2199,7 @@ _STANCE_ROOTS = frozenset({"01", "05", "11", "12"})
 # Measures a state imposes on its own territory and people (a curfew, a state of emergency,
 # martial law): with no other target named, they fall on the source's own country.
 _DOMESTIC_MEASURES = frozenset({"1723", "1724"})
+_RIOT = "145"
 
 
 def _places_named(trigger: Any, matched: list[Any]) -> bool:
@@ -2096,25 +2233,49 @@ def _doer_of_object_act(
     ctx: _Context, verb: Any, matched: list[Any], sources: list[_Actor]
 ) -> list[_Actor]:
     """The doer of a use of force named as the object of ``verb`` (or of the verbs its
-    pattern matched): its own source, else the other party of the conflict with its target."""
+    pattern matched): its own source, else the other party of the conflict with its target.
+    For "the agreement", "the ceasefire", "the talks" with no one named: the parties of the
+    latest joint act told before ("Guterres welcomed the agreement")."""
     lex = ctx.lexicon
     verbs = [verb, *[t for t in matched if t.pos_ in ("VERB", "AUX")]]
+    own = {_country(a.mention) for a in sources}
     for v in verbs:
         for noun in v.children:
             if noun.dep_ != "dobj" or noun.lemma_.lower() not in lex.nouns:
                 continue
             best = _best_pattern(noun, lex.nouns[noun.lemma_.lower()], _local_tokens(noun))
-            if best is None or best[0].code[:2] < "18":
+            if best is None:
+                continue
+            if best[0].code[:2] in _MUTUAL_COOPERATION_ROOTS:
+                if _definite_bare(noun) and ctx.together:
+                    how = f"the parties of '{noun.text}'"
+                    parties = _pair_parties(ctx, ctx.together[-1], own, how)
+                    if parties:
+                        return parties
+                continue
+            if best[0].code[:2] < "18":
                 continue
             doers, _, victims, _ = _noun_arguments(ctx, noun, best[1], best[0].code[:2])
             if not doers and victims:
                 doers = _context_opponent(ctx, victims)
-            own = {_country(a.mention) for a in sources}
             doers = [d for d in doers if _country(d.mention) not in own]
             if doers:
                 return [_Actor(d.mention, f"doer of '{noun.text}'", 0.8 * d.confidence)
                         for d in doers]  # fmt: skip
     return []
+
+
+def _definite_bare(noun: Any) -> bool:
+    """ "the agreement", "this deal": a definite noun naming no one (no of-phrase, no
+    possessor, no name before it), so one told of before."""
+    children = list(noun.children)
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in children) and (
+        not any(
+            c.dep_ in ("poss", "compound", "nmod", "acl", "relcl")
+            or (c.dep_ == "prep" and c.lower_ not in ("as", "at", "after", "despite"))
+            for c in children
+        )
+    )
 
 
 def _refused_act(ctx: _Context, verb: Any) -> tuple[Pattern, list[Any], Any | None] | None:
@@ -2238,13 +2399,17 @@ def code_article(
 def _conflict_pairs(pairs: list[tuple[str, str]], event: Event) -> list[tuple[str, str]]:
     """``pairs`` with the two sides of ``event`` last: two countries, or in a civil war the
     army and the rebels of one country (kept by full code; by country they would be one)."""
-    a, b = event.source_code[:3], (event.target_code or "")[:3]
-    if b and a != b:
-        return _latest_last(pairs, (min(a, b), max(a, b)))
     if event.target_code and event.source_code != event.target_code:
-        codes = sorted((event.source_code, event.target_code))
-        return _latest_last(pairs, (codes[0], codes[1]))
+        a, b = _party_keys(event.source_code, event.target_code)
+        return _latest_last(pairs, (min(a, b), max(a, b)))
     return pairs
+
+
+def _party_keys(source: str, target: str) -> tuple[str, str]:
+    """Two sides by country, or by full code when they are bodies of one country (the army
+    and the rebels of a civil war)."""
+    a, b = source[:3], target[:3]
+    return (a, b) if a != b else (source, target)
 
 
 def _latest_last(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> list[tuple[str, str]]:
@@ -2253,11 +2418,12 @@ def _latest_last(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> list[tu
 
 def _mutual_pairs(events: Sequence[Event]) -> list[tuple[str, str]]:
     """The pairs of countries of mutual cooperative acts among ``events`` (one trigger
-    coded both ways: "Armenia and Azerbaijan agreed to a ceasefire")."""
+    coded both ways: "Armenia and Azerbaijan agreed to a ceasefire"); of one country's
+    bodies by full code ("the army and the RSF signed a declaration")."""
     directed = {
-        (e.trigger_start, e.source_code[:3], (e.target_code or "")[:3])
+        (e.trigger_start, *_party_keys(e.source_code, e.target_code))
         for e in events
-        if e.root in _MUTUAL_COOPERATION_ROOTS and e.target_code
+        if e.root in _MUTUAL_COOPERATION_ROOTS and e.target_code and e.source_code != e.target_code
     }
     pairs = []
     for trigger, a, b in sorted(directed):

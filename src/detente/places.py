@@ -19,10 +19,12 @@ from .model import Location
 # Precision order: the most specific place named wins.
 _RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 # A locative preposition and the (up to four) words after it: where a place name may stand.
+# A look-ahead, so that the words read after one preposition do not hide the next one
+# ("outside government buildings in Yerevan", "in Armenia near Yerevan").
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|inside|across|into|around|from|on the outskirts of|"
+    r"\b(?=(?:in|at|near|outside|inside|across|into|around|from|on the outskirts of|"
     r"(?:across|along|on|near|at) the border with|along)\s+(?:the\s+)?"
-    r"(?P<words>[A-Z][\w'-]*(?:\s+[\w'-]+){0,3})",
+    r"(?P<words>[A-Z][\w'-]*(?:\s+[\w'-]+){0,3}))",
     re.I,
 )
 _MAX_WORDS = 4
