@@ -564,7 +564,7 @@ def test_a_person_crossing_a_border_uses_no_force(nlp: Any) -> None:
     }
     person = code(nlp, "Nikol Pashinyan crossed into Georgia on Tuesday.")
     assert not [e for e in person.events if e.root >= "18"]
-    assert any(c.reason == "a person moving is no use of force" for c in person.candidates)
+    assert any(c.reason.endswith("moving is no use of force") for c in person.candidates)
 
 
 def test_a_conjunct_verb_without_a_coordinator_shares_no_subject(nlp: Any) -> None:
@@ -662,9 +662,16 @@ def test_an_appeal_for_a_ceasefire_is_addressed_to_the_parties(nlp: Any) -> None
 
 
 def test_two_sides_agreeing_a_truce_agree_it_with_each_other(nlp: Any) -> None:
-    # Invented.
-    text = "Armenia and Azerbaijan agreed on Monday to a permanent cessation of hostilities."
-    assert triples(code(nlp, text)) == {("ARM", "0871", "AZE"), ("AZE", "0871", "ARM")}
+    # Invented. Two sides seen fighting agree a truce with each other; two mediators
+    # announcing one do not.
+    text = (
+        "Armenia and Azerbaijan clashed on Sunday. "
+        "Armenia and Azerbaijan agreed on Monday to a permanent cessation of hostilities."
+    )
+    truces = {t for t in triples(code(nlp, text)) if t[1] == "0871"}
+    assert truces == {("ARM", "0871", "AZE"), ("AZE", "0871", "ARM")}
+    truces = {t for t in triples(code(nlp, "Turkey and Egypt announced a truce on Friday."))}
+    assert truces == {("TUR", "0871", None), ("EGY", "0871", None)}
 
 
 def test_a_stance_on_the_agreement_is_aimed_at_its_parties(nlp: Any) -> None:
@@ -678,6 +685,9 @@ def test_a_stance_on_the_agreement_is_aimed_at_its_parties(nlp: Any) -> None:
     assert {t for t in triples(code(nlp, text)) if t[0] == "TUR"} == {("TUR", "051", None)}
     text = first + "Armenia welcomed the agreement."
     assert ("ARM", "051", "AZE") not in triples(code(nlp, text))
+    # Another agreement told since, by others: "the agreement" may be that one.
+    text = first + "Turkey and Egypt agreed to expand trade on Tuesday. France welcomed the deal."
+    assert {t for t in triples(code(nlp, text)) if t[0] == "FRA"} == {("FRA", "051", None)}
 
 
 def test_representatives_of_two_sides_act_for_each(nlp: Any) -> None:
@@ -726,6 +736,13 @@ def test_a_crowd_is_not_located_when_it_is_named_otherwise(nlp: Any) -> None:
 def test_force_used_by_civilians_is_a_riot(nlp: Any) -> None:
     # Invented. Troops storming a town use military force; a crowd storming one riots.
     assert triples(code(nlp, "Azerbaijani troops stormed the town.")) == {("AZE", "190", None)}
+    # Refugees crossing a border use no force; a place in another phrase, or where a crowd
+    # goes, is not where it is.
+    for text in [
+        "Thousands of people from Nagorno-Karabakh crossed into Armenia on Monday.",
+        "Protesters condemned the war in Ukraine and demanded sanctions against Russia.",
+    ]:
+        assert not code(nlp, text).events, text
     result = code(nlp, "Protesters stormed the town hall in Almaty.")
     assert triples(result) == {("KAZCVL", "145", "KAZGOV")}
 
@@ -993,6 +1010,8 @@ def test_locations_from_the_offline_gazetteer() -> None:
     # The words read after one preposition do not hide the next one.
     near = find_location("protesters gathered outside government buildings in Yerevan")
     assert near is not None and near.name == "Yerevan"
+    border = find_location("clashes at the border with Ukraine")
+    assert border is not None and border.name == "Ukraine"
 
 
 # --- grouping, stage, store, export, CLI -------------------------------------------------------

@@ -193,6 +193,9 @@ class _Context:
     # Pairs of countries seen doing a cooperative act together (mutual 03-08: "Armenia and
     # Azerbaijan agreed to a ceasefire"), most recent last: the parties when none fought.
     together: list[tuple[str, str]] = field(default_factory=list)
+    # Where the sentence of the latest such act ends: an agreement told after it is
+    # another one ("... Serbia and Kosovo agreed to normalise ties. The EU welcomed the deal").
+    together_end: int = 0
     # Accusations and criticism (root 11) earlier in the article, most recent last: the
     # accused country and the accuser's mention. A denial answers its accuser.
     accusations: list[tuple[str, Mention]] = field(default_factory=list)
@@ -701,6 +704,14 @@ def _crowd_noun(lex: Dictionary, token: Any) -> Any | None:
     return None
 
 
+def _crowd_subject(lex: Dictionary, verb: Any) -> bool:
+    """Whether the subject of ``verb`` (or of the verb it is coordinated with) is a crowd."""
+    if verb.dep_ == "conj" and not any(c.dep_ in _SUBJECTS for c in verb.children):
+        verb = verb.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subject is not None and _crowd_noun(lex, subject) is not None
+
+
 def _located_crowd(ctx: _Context, token: Any) -> _Actor | None:
     """A crowd of no named nationality, a domestic body named with no country, or a
     building that stands for one, as the civilians or the body of the country of the place
@@ -747,19 +758,36 @@ def _located_crowd(ctx: _Context, token: Any) -> _Actor | None:
 
 
 def _clause_place(ctx: _Context, token: Any) -> Location | None:
-    """The place named in ``token``'s phrase or in its clause, without the clause's
-    subordinate clauses: a place told of something else ("..., after talks in Moscow
-    failed") is not where the phrase is."""
+    """The place named in ``token``'s phrase or where its clause happens: the prepositional
+    phrases of its verb (and of the verbs coordinated with it, which share its subject:
+    "stormed and set fire to the mayor's office in Almaty") and of a building it acts on.
+    Not a place inside another phrase ("condemned the war in Ukraine", "gunmen from Gaza
+    killed ..."), a place one comes from or goes to ("crossed from Ukraine into Moldova"),
+    nor the other side of a border ("on the border with Belarus")."""
     clause = token
     while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
         clause = clause.head
-    words = [t.text for t in token.subtree]
+    phrases = [list(token.subtree)]
     if clause.pos_ in ("VERB", "AUX"):
-        # The verbs coordinated with the clause's share its subject and its place
-        # ("stormed and set fire to the mayor's office in Almaty").
         verbs = [clause] + [c for c in clause.children if c.dep_ == "conj" and c.pos_ == "VERB"]
-        words = [t.text for v in verbs for t in _local_tokens(v)] + words
-    return find_location(" ".join(words))
+        seats = ctx.lexicon.seat_nouns
+        for verb in verbs:
+            for child in verb.children:
+                where = child.dep_ == "prep" and (
+                    child.lower_ not in _NOT_WHERE_PREPOSITIONS
+                    # "set fire to the mayor's office in Almaty": a building acted on.
+                    or any(o.lemma_.lower() in seats for o in child.children)
+                )
+                if where or (child.dep_ == "dobj" and child.lemma_.lower() in seats):
+                    phrases.append(list(child.subtree))
+    text = " ".join(t.text for phrase in phrases for t in phrase)
+    if _BORDER_WITH.search(text):
+        return None
+    return find_location(text)
+
+
+_NOT_WHERE_PREPOSITIONS = frozenset({"from", "into", "to", "toward", "towards", "onto"})
+_BORDER_WITH = re.compile(r"\bborder with\b", re.I)
 
 
 @lru_cache(maxsize=512)
@@ -1396,6 +1424,21 @@ def _pair_parties(ctx: _Context, pair: tuple[str, str], own: set[str], how: str)
 _CEASEFIRE_CODE = "0871"
 
 
+def _truce_between(ctx: _Context, sources: Sequence[_Actor]) -> bool:
+    """Whether two doers agreeing or declaring a truce are its parties, who agree it with
+    each other: seen fighting or in dispute before, or a government and rebels (bodies of
+    one country, or rebels); not two mediators ("Egypt and Qatar announced a truce")."""
+    codes = [a.mention.actor_code or "" for a in sources]
+    if len(codes) != 2 or not all(codes):
+        return False
+    a, b = codes
+    if a[:3] == b[:3] or a.endswith("REB") or b.endswith("REB"):
+        return True
+    keys = _party_keys(a, b)
+    pair = (min(keys), max(keys))
+    return pair in ctx.fighting or pair in ctx.disputing
+
+
 def _ends_force(ctx: _Context, verb: Any) -> bool:
     """Whether ``verb``'s object is an end, halt or stop to a use of force ("urged an end to
     the fighting", "called for a halt to the hostilities"), or a bare ceasefire ("called for
@@ -1764,16 +1807,17 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             and lemma in lex.movement_verbs
             and pattern.code[:2] in _FORCE_ROOTS
             and all(
-                a.mention.kind == "person"
+                (a.mention.kind == "person" or (a.mention.actor_code or "").endswith("CVL"))
                 and not (a.mention.actor_code or "").endswith(("MIL", "REB"))
                 for a in sources
             )
             and not any(c.dep_ == "dobj" for c in tok.children)
         ):
             # "detained the former minister as he tried to cross into Armenia": a person
-            # entering a country is no use of force; troops, a state or a commander doing so
-            # is, and so is pushing forces out ("pushed rebel forces out of Tripoli").
-            reason = "a person moving is no use of force"
+            # entering a country is no use of force, nor are refugees crossing a border
+            # ("thousands of people crossed into Armenia"); troops, a state or a commander
+            # doing so is, and so is pushing forces out ("pushed rebel forces out of Tripoli").
+            reason = "a person or civilians moving is no use of force"
             candidates.append(_rejected(sent.index, tok, start, end, reason, pattern))
             continue
         consumed.update(t.i for t in matched)
@@ -1787,9 +1831,13 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
             speakers, _ = _subject(ctx, speech)
             reporter = speakers[0] if speakers else None
         info = code_info(pattern.code)
-        if info.root == "19" and all((a.mention.actor_code or "").endswith("CVL") for a in sources):
-            # "Protesters stormed the mayor's office": civilians' force is a riot, not the
-            # use of military force that troops storming a town is.
+        if info.root == "19" and (
+            all((a.mention.actor_code or "").endswith("CVL") for a in sources)
+            or _crowd_subject(lex, tok)
+        ):
+            # "Protesters stormed the mayor's office", "supporters of the former president
+            # stormed Congress": civilians' force is a riot, not the use of military force
+            # that troops storming a town is.
             info = code_info(_RIOT)
             how = f"{how}; civilians' force is a riot"
         shifted = _intent_shift(ctx, modality_token, info.code)
@@ -1854,7 +1902,7 @@ def code_sentence(ctx: _Context) -> tuple[list[Event], list[Candidate]]:
         reciprocal = not targets and (n_parties == 2 or (n_parties > 2 and info.code == "057"))
         reciprocal = reciprocal and (
             info.root in _RECIPROCAL_ROOTS
-            or info.code == _CEASEFIRE_CODE  # two sides agreeing a truce agree it together
+            or (info.code == _CEASEFIRE_CODE and _truce_between(ctx, sources))
             or _each_other(tok)
             or lemma in lex.mutual_verbs
         )
@@ -2247,7 +2295,11 @@ def _doer_of_object_act(
             if best is None:
                 continue
             if best[0].code[:2] in _MUTUAL_COOPERATION_ROOTS:
-                if _definite_bare(noun) and ctx.together:
+                if (
+                    _definite_bare(noun)
+                    and ctx.together
+                    and not _other_agreement_since(ctx, ctx.together[-1], ctx.offset(noun)[0])
+                ):
                     how = f"the parties of '{noun.text}'"
                     parties = _pair_parties(ctx, ctx.together[-1], own, how)
                     if parties:
@@ -2263,6 +2315,36 @@ def _doer_of_object_act(
                 return [_Actor(d.mention, f"doer of '{noun.text}'", 0.8 * d.confidence)
                         for d in doers]  # fmt: skip
     return []
+
+
+# Words that tell of an agreement being made.
+_AGREEING = re.compile(
+    r"\b(?:agree[ds]?|sign(?:s|ed)?|reach(?:es|ed)?|conclude[ds]?|struck)\b", re.I
+)
+
+
+def _other_agreement_since(ctx: _Context, pair: tuple[str, str], end: int) -> bool:
+    """Whether an agreement may have been told after the latest joint act and before
+    ``end`` by others: a sentence in between with an agreeing word and an actor of another
+    country ("... Serbia and Kosovo agreed to normalise ties. The EU welcomed the deal")."""
+    text, start = ctx.article.text, ctx.together_end
+    parties = {p[:3] for p in pair}
+    others = [
+        m.start
+        for m in (*ctx.previous_countries, *ctx.mentions)
+        if start <= m.start < end and _country(m) not in parties
+    ]
+    if not others:
+        return False
+    for piece in _SENTENCE_PIECE.finditer(text, start, end):
+        if _AGREEING.search(piece.group()) and any(
+            piece.start() <= o < piece.end() for o in others
+        ):
+            return True
+    return False
+
+
+_SENTENCE_PIECE = re.compile(r"[^.!?]+[.!?]*")
 
 
 def _definite_bare(noun: Any) -> bool:
@@ -2355,6 +2437,7 @@ def code_article(
     last_force_doer: Mention | None = None
     bodies: dict[str, Mention] = {}
     together: list[tuple[str, str]] = []
+    together_end = 0
     accusations: list[tuple[str, Mention]] = []
     result = CodingResult(n_sentences=len(sentences), n_parsed=len(docs))
     for sentence in sentences:
@@ -2367,6 +2450,7 @@ def code_article(
             ctx.last_force_doer = last_force_doer
             ctx.previous_bodies = dict(bodies)
             ctx.together = list(together)
+            ctx.together_end = together_end
             ctx.accusations = accusations
             events, candidates = code_sentence(ctx)
             result.events.extend(events)
@@ -2385,6 +2469,7 @@ def code_article(
                     disputing = _conflict_pairs(disputing, e)
             for pair in _mutual_pairs(counted(events)):
                 together = _latest_last(together, pair)
+                together_end = sentence.end
         if not sentence.is_caption:
             people.extend(m for m in own if m.kind == "person")
             people = people[-3:]

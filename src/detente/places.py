@@ -22,8 +22,8 @@ _RANK = {"point": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
 # A look-ahead, so that the words read after one preposition do not hide the next one
 # ("outside government buildings in Yerevan", "in Armenia near Yerevan").
 _LOCATIVE = re.compile(
-    r"\b(?=(?:in|at|near|outside|inside|across|into|around|from|on the outskirts of|"
-    r"(?:across|along|on|near|at) the border with|along)\s+(?:the\s+)?"
+    r"\b(?=(?:(?:across|along|on|near|at) the border with|on the outskirts of|"
+    r"in|at|near|outside|inside|across|into|around|from|along)\s+(?:the\s+)?"
     r"(?P<words>[A-Z][\w'-]*(?:\s+[\w'-]+){0,3}))",
     re.I,
 )
