@@ -137,6 +137,12 @@ class Dictionary:
     # Irregular forms of prefixed verbs the model may not lemmatise ("retook" -> "retake").
     irregular_verb_lemmas: dict[str, str]
 
+    @cached_property
+    def located_body_words(self) -> frozenset[str]:
+        """Crowds and domestic bodies the coder may place by a place named: the tokenizer-
+        level test for sentences that name no actor (``events.has_located_body``)."""
+        return self.crowd_nouns | self.counted_crowd_nouns | frozenset(self.located_bodies)
+
     def shifted_code(self, code: str, governor: str) -> str | None:
         """The intent (03x) or threat (13x) code of ``code`` under ``governor``, if any."""
         if governor in self.intent_words:

@@ -122,16 +122,16 @@ def select_sentences(
     """Sentences that can hold an event: not a caption, a resolved actor, a trigger word."""
     lexicon = lexicon or dictionary()
     with_actor = resolved_mentions_by_sentence(sentences, mentions)
+    texts = ((s, article.text[s.start : s.end]) for s in sentences if not s.is_caption)
     return [
         s
-        for s in sentences
-        if not s.is_caption
-        and has_trigger(article.text[s.start : s.end], lexicon)
-        and (
+        for s, text in texts
+        if (
             s.index in with_actor
-            or has_collective_parties(article.text[s.start : s.end], lexicon)
-            or has_located_body(article.text[s.start : s.end], lexicon)
+            or has_collective_parties(text, lexicon)
+            or has_located_body(text, lexicon)
         )
+        and has_trigger(text, lexicon)
     ]
 
 
@@ -157,8 +157,7 @@ def has_located_body(text: str, lexicon: Dictionary) -> bool:
     """Whether ``text`` names a crowd or a domestic body and a known place ("protesters
     stormed the mayor's office in Almaty"), whose country the coder may give it."""
     words = {_singular(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
-    bodies = lexicon.crowd_nouns | lexicon.counted_crowd_nouns | lexicon.located_bodies.keys()
-    return not words.isdisjoint(bodies) and find_location(text) is not None
+    return not words.isdisjoint(lexicon.located_body_words) and find_location(text) is not None
 
 
 # --- 2. coding one parsed sentence ---------------------------------------------------------
@@ -339,11 +338,10 @@ def _main_parties(ctx: _Context, excluded: set[str]) -> list[Mention]:
     # doing a mutual cooperative act; else
     # they are named together: the pair named in the most sentences together wins, then the
     # most named countries.
+    # A pair of countries, or of one country's bodies ("SDNMIL", "SDNREB").
+    named = dict(latest)
+    named.update((c, (m.start, m)) for c, m in ctx.previous_bodies.items() if c not in latest)
     for seen_pairs in (ctx.fighting, ctx.disputing, ctx.together):
-        # A pair of countries, or of one country's bodies ("SDNMIL", "SDNREB").
-        named = dict(latest)
-        bodies = ctx.previous_bodies
-        named.update((c, (m.start, m)) for c, m in bodies.items() if c not in latest)
         usable = [
             p
             for p in seen_pairs
@@ -1434,8 +1432,7 @@ def _truce_between(ctx: _Context, sources: Sequence[_Actor]) -> bool:
     a, b = codes
     if a[:3] == b[:3] or a.endswith("REB") or b.endswith("REB"):
         return True
-    keys = _party_keys(a, b)
-    pair = (min(keys), max(keys))
+    pair = _party_pair(a, b)
     return pair in ctx.fighting or pair in ctx.disputing
 
 
@@ -2485,8 +2482,7 @@ def _conflict_pairs(pairs: list[tuple[str, str]], event: Event) -> list[tuple[st
     """``pairs`` with the two sides of ``event`` last: two countries, or in a civil war the
     army and the rebels of one country (kept by full code; by country they would be one)."""
     if event.target_code and event.source_code != event.target_code:
-        a, b = _party_keys(event.source_code, event.target_code)
-        return _latest_last(pairs, (min(a, b), max(a, b)))
+        return _latest_last(pairs, _party_pair(event.source_code, event.target_code))
     return pairs
 
 
@@ -2495,6 +2491,12 @@ def _party_keys(source: str, target: str) -> tuple[str, str]:
     and the rebels of a civil war)."""
     a, b = source[:3], target[:3]
     return (a, b) if a != b else (source, target)
+
+
+def _party_pair(source: str, target: str) -> tuple[str, str]:
+    """The two sides' keys (``_party_keys``) in order: how pairs of parties are kept."""
+    a, b = _party_keys(source, target)
+    return (a, b) if a <= b else (b, a)
 
 
 def _latest_last(pairs: list[tuple[str, str]], pair: tuple[str, str]) -> list[tuple[str, str]]:
